@@ -44,3 +44,198 @@ export interface SimilarTarget {
     startLine: number;
     endLine?: number;
 }
+
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CHUNKER_VERSION } from "./chunk/index";
+import { formatDocument, instructionSetId, promptFor } from "./embed/instructions";
+import { resolveModel, type ModelSpec } from "./embed/modelRegistry";
+import { createEmbedder } from "./embed/workerEmbedder";
+import { CoreError } from "./errors";
+import { Indexer, domainOf } from "./indexer";
+import { languageOf } from "./languages";
+import { IndexStore } from "./store/indexStore";
+import { rankHits } from "./search/ranker";
+import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
+
+/** Default cap on file size; bigger files are mostly generated or data. */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Chunk budget in tokens, below the model's limit: smaller units rank more precisely and leave room for the header. */
+const MAX_CHUNK_TOKENS = 400;
+/** Skipped files remembered for display; the log has them all. */
+const MAX_SKIPPED_KEPT = 1000;
+
+const silentLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** Facade over store, embedder and indexer for one workspace folder. */
+export class SeekEngine {
+    private readonly skipped: SkippedFile[] = [];
+    private readonly indexer: Indexer;
+
+    private constructor(
+        readonly folder: string,
+        readonly model: ModelSpec,
+        private readonly store: IndexStore,
+        private readonly embedder: Embedder,
+        private readonly options: EngineOptions,
+        private readonly logger: Logger,
+    ) {
+        this.indexer = new Indexer({
+            folder,
+            store,
+            embedder,
+            prompt: (input) => this.prompt(input),
+            logger,
+            maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            maxChunkTokens: Math.min(MAX_CHUNK_TOKENS, model.maxTokens - 32),
+            include: options.include,
+            exclude: options.exclude,
+            onSkip: (s) => this.recordSkip(s),
+        });
+    }
+
+    /** Opens (or creates) the index for a folder. Throws CoreError for a missing/corrupt model or a locked store. */
+    static async open(options: EngineOptions): Promise<SeekEngine> {
+        const logger = options.logger ?? silentLogger;
+        const folder = resolve(options.folder);
+        const model = resolveModel(options.model, options.modelsDir);
+        const instructionOpts = { enabled: options.instructions !== false, overrides: options.instructionOverrides };
+        const identity = {
+            modelId: model.id,
+            dimensions: model.dimensions,
+            instructionSet: instructionSetId(model, instructionOpts),
+            chunkerVersion: CHUNKER_VERSION,
+        };
+        const store = IndexStore.open(options.indexDir, identity, { logger });
+        try {
+            const embedder = options.embedder ?? createEmbedder(model, { threads: options.threads, logger });
+            logger.info(`seek: folder ${folder}, model ${model.id}, instructions ${instructionOpts.enabled ? "on" : "off"}, index ${options.indexDir}`);
+            return new SeekEngine(folder, model, store, embedder, options, logger);
+        } catch (err) {
+            store.close();
+            throw err;
+        }
+    }
+
+    run(opts: { signal?: AbortSignal; priorityPaths?: string[] } = {}): AsyncGenerator<IndexProgress> {
+        this.skipped.length = 0;
+        return this.indexer.run(opts.signal, opts.priorityPaths);
+    }
+
+    refreshPaths(paths: string[], signal?: AbortSignal): Promise<{ updated: number; removed: number }> {
+        return this.indexer.refreshPaths(paths, signal);
+    }
+
+    /** Ranked hits for a natural-language or identifier query; works on whatever is indexed so far. */
+    async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
+        const started = performance.now();
+        const trimmed = query.trim();
+        if (trimmed.length === 0) return { hits: [], coverage: this.coverage(), elapsedMs: 0 };
+        const mode = opts.mode ?? "hybrid";
+        const task = opts.task ?? "auto";
+        const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
+        const domain: Domain = task === "docs" ? "docs" : "code";
+        const vector = mode === "lexical" ? undefined : (await this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal));
+        const hits = rankHits(this.store, vector, trimmed, { ...opts, mode, kinds });
+        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
+    }
+
+    /** Chunks similar to a range of a file (or to the chunk enclosing a line); never the range itself. */
+    async similar(target: SimilarTarget, opts: SearchOptions = {}): Promise<SearchResult> {
+        const started = performance.now();
+        const path = this.relativePath(target.path);
+        const source = await this.similarSource(path, target);
+        const vector = await this.embedQuery(
+            { role: "similar", domain: domainOf(source.kind), language: source.language, text: formatDocument(source) },
+            opts.signal,
+        );
+        const hits = rankHits(this.store, vector, "", {
+            ...opts,
+            mode: "vector",
+            excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
+        });
+        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
+    }
+
+    status(): IndexStatus {
+        const counts = this.store.counts();
+        return {
+            modelId: this.model.id,
+            files: counts.files,
+            chunks: counts.chunks,
+            pendingFiles: Math.max(0, this.indexer.discoveredFiles - counts.files - this.skippedCount()),
+            bytesOnDisk: this.store.bytesOnDisk(),
+            lastIndexedAt: counts.lastIndexedAt,
+            identity: this.store.identityKey,
+        };
+    }
+
+    skippedFiles(): SkippedFile[] {
+        return [...this.skipped];
+    }
+
+    async close(): Promise<void> {
+        try {
+            await this.embedder.dispose();
+        } finally {
+            this.store.close();
+        }
+    }
+
+    private prompt(input: EmbedInput) {
+        return promptFor(input, this.model, {
+            enabled: this.options.instructions !== false,
+            overrides: this.options.instructionOverrides,
+        });
+    }
+
+    private async embedQuery(input: EmbedInput, signal?: AbortSignal): Promise<Float32Array> {
+        const [vector] = await this.embedder.embed([this.prompt(input)], signal);
+        return vector;
+    }
+
+    /** The chunk to compare against: the selected lines, or the indexed chunk enclosing the line. */
+    private async similarSource(path: string, target: SimilarTarget): Promise<Chunk> {
+        if (target.endLine === undefined) {
+            const enclosing = this.store.chunkAt(path, target.startLine);
+            if (enclosing) return enclosing;
+        }
+        let text: string;
+        try {
+            text = await readFile(join(this.folder, path), "utf8");
+        } catch (err) {
+            throw new CoreError("unreadable", `Cannot read ${path}`, { cause: err });
+        }
+        const lines = text.split(/\r?\n/);
+        const startLine = Math.max(1, Math.min(target.startLine, lines.length));
+        const endLine = Math.max(startLine, Math.min(target.endLine ?? target.startLine, lines.length));
+        const { language, kind } = languageOf(path);
+        return { path, startLine, endLine, language, kind, text: lines.slice(startLine - 1, endLine).join("\n") };
+    }
+
+    /** Accepts folder-relative or absolute paths inside the folder; refuses anything outside it. */
+    private relativePath(p: string): string {
+        const abs = isAbsolute(p) ? p : resolve(this.folder, p);
+        const rel = relative(this.folder, abs);
+        if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+            throw new CoreError("pathOutsideWorkspace", `${p} is not inside ${this.folder}`);
+        }
+        return rel.split(sep).join("/");
+    }
+
+    private coverage(): number {
+        const discovered = this.indexer.discoveredFiles;
+        if (discovered === 0) return this.store.counts().files > 0 ? 1 : 0;
+        return Math.min(1, this.store.counts().files / Math.max(1, discovered - this.skippedCount()));
+    }
+
+    /** Files skipped in the current/last full run (ignored files are not counted: they are not "pending"). */
+    private skippedCount(): number {
+        return this.skipped.filter((s) => s.reason !== "ignored").length;
+    }
+
+    private recordSkip(s: SkippedFile): void {
+        if (this.skipped.length < MAX_SKIPPED_KEPT) this.skipped.push(s);
+        this.logger.warn(`skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
+    }
+}

@@ -1,0 +1,131 @@
+/**
+ * `seek`: the command-line front end over the same core as the extension.
+ * Contract (kept exactly; other tools depend on it): see USAGE in cli/args.ts and the README.
+ */
+process.env.ORT_DISABLE_TELEMETRY = "1";
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { parseArgs, parseRange, UsageError, USAGE, type CliArgs } from "./cli/args";
+import { formatHits, formatStatus, ProgressPrinter, stderrLogger, toJsonHit } from "./cli/output";
+import { SeekEngine } from "./core/engine";
+import { CoreError } from "./core/errors";
+import type { IndexProgress, SearchOptions } from "./core/types";
+
+/** Per-user cache dir keyed by the folder's absolute path, so two folders never share an index. */
+export function defaultIndexDir(folder: string): string {
+    const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+    const key = createHash("sha256").update(folder).digest("hex").slice(0, 16);
+    return join(base, "seek", `${basename(folder) || "root"}-${key}`);
+}
+
+async function openEngine(args: CliArgs, folder: string): Promise<SeekEngine> {
+    return SeekEngine.open({
+        folder,
+        indexDir: args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder),
+        model: args.model,
+        instructions: args.instructions,
+        threads: args.threads,
+        logger: stderrLogger(args.verbose),
+    });
+}
+
+/** Brings the index up to date, showing progress on stderr. Ctrl-C stops cleanly; what is stored stays. */
+async function refresh(engine: SeekEngine, args: CliArgs, signal: AbortSignal): Promise<IndexProgress | undefined> {
+    const printer = new ProgressPrinter(!args.json || args.command === "index");
+    let last: IndexProgress | undefined;
+    for await (const p of engine.run({ signal })) {
+        printer.update(p);
+        last = p;
+    }
+    return last;
+}
+
+function searchOptions(args: CliArgs, signal: AbortSignal): SearchOptions {
+    return { top: args.top, mode: args.mode, task: args.task, signal };
+}
+
+async function runSearch(engine: SeekEngine, args: CliArgs, signal: AbortSignal): Promise<void> {
+    if (args.queries) {
+        const lines = readFileSync(args.queries, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+        for (const [n, line] of lines.entries()) {
+            let q: { id?: unknown; query?: unknown; task?: unknown };
+            try {
+                q = JSON.parse(line);
+            } catch {
+                throw new UsageError(`${args.queries}:${n + 1}: not valid JSON`);
+            }
+            if (typeof q.query !== "string") throw new UsageError(`${args.queries}:${n + 1}: "query" must be a string`);
+            const task = q.task === "code" || q.task === "docs" ? q.task : args.task;
+            const result = await engine.search(q.query, { ...searchOptions(args, signal), task });
+            process.stdout.write(`${JSON.stringify({ id: q.id ?? n, results: result.hits.map(toJsonHit) })}\n`);
+        }
+        return;
+    }
+    const result = await engine.search(args.positional[0], searchOptions(args, signal));
+    if (args.json) {
+        process.stdout.write(`${JSON.stringify({ results: result.hits.map(toJsonHit), coverage: result.coverage, elapsedMs: Math.round(result.elapsedMs) })}\n`);
+    } else {
+        process.stdout.write(`${formatHits(result.hits, result.coverage)}\n`);
+    }
+}
+
+async function runSimilar(engine: SeekEngine, args: CliArgs, signal: AbortSignal): Promise<void> {
+    const target = parseRange(args.positional[0]);
+    const result = await engine.similar(target, { top: args.top, signal });
+    if (args.json) process.stdout.write(`${JSON.stringify({ results: result.hits.map(toJsonHit) })}\n`);
+    else process.stdout.write(`${formatHits(result.hits, result.coverage)}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+        process.stdout.write(`${USAGE}\n`);
+        return argv.length === 0 ? 2 : 0;
+    }
+    const args = parseArgs(argv);
+    const folder = resolve(args.folder);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`not a folder: ${args.folder}`);
+    const controller = new AbortController();
+    process.once("SIGINT", () => controller.abort());
+    const engine = await openEngine(args, folder);
+    try {
+        const run = args.command === "status" ? undefined : await refresh(engine, args, controller.signal);
+        if (args.command === "index") {
+            const s = engine.status();
+            const skipped = engine.skippedFiles().filter((f) => f.reason !== "ignored").length;
+            const embeddedChunks = run?.chunksEmbedded ?? 0;
+            if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks })}\n`);
+            else process.stdout.write(`Indexed ${s.files} files (${s.chunks} chunks)${skipped ? `; ${skipped} skipped (--verbose lists them)` : ""}.\n`);
+        } else if (args.command === "search") {
+            await runSearch(engine, args, controller.signal);
+        } else if (args.command === "similar") {
+            await runSimilar(engine, args, controller.signal);
+        } else {
+            const s = engine.status();
+            process.stdout.write(args.json ? `${JSON.stringify(s)}\n` : `${formatStatus(s, folder)}\n`);
+        }
+    } finally {
+        await engine.close();
+    }
+    return 0;
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        if (err instanceof UsageError) {
+            process.stderr.write(`seek: ${err.message}\n${USAGE}\n`);
+            process.exit(2);
+        }
+        if (err instanceof CoreError && err.reason === "cancelled") {
+            process.stderr.write("\nseek: cancelled (the index keeps what was stored)\n");
+            process.exit(1);
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`seek: ${message}\n`);
+        if (process.env.SEEK_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ""}\n`);
+        process.exit(1);
+    },
+);

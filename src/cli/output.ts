@@ -1,0 +1,98 @@
+/** Human and JSON output for the CLI. JSON shapes are part of the CLI contract. */
+import type { Hit, IndexProgress, IndexStatus, Logger } from "../core/types";
+
+/** The batch/JSON result shape: folder-relative POSIX path, 1-based inclusive lines. */
+export interface JsonHit {
+    path: string;
+    startLine: number;
+    endLine: number;
+    score: number;
+    symbol?: string;
+    snippet?: string;
+}
+
+const SNIPPET_LINES = 4;
+
+export function toJsonHit(h: Hit): JsonHit {
+    const out: JsonHit = { path: h.path, startLine: h.startLine, endLine: h.endLine, score: round(h.score) };
+    if (h.symbol) out.symbol = h.symbol;
+    out.snippet = h.text.split(/\r?\n/).slice(0, SNIPPET_LINES * 2).join("\n");
+    return out;
+}
+
+function round(x: number): number {
+    return Math.round(x * 1e6) / 1e6;
+}
+
+const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: string, s: string) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/** Readable terminal output: path:line, symbol, score, a few lines of snippet. */
+export function formatHits(hits: Hit[], coverage: number): string {
+    if (hits.length === 0) return "No results.";
+    const lines: string[] = [];
+    if (coverage < 1) lines.push(paint("33", `(searched ${Math.round(coverage * 100)}% of the workspace; indexing continues)`));
+    hits.forEach((h, i) => {
+        const where = paint("36", `${h.path}:${h.startLine}-${h.endLine}`);
+        const symbol = h.symbol ? `  ${paint("1", h.symbol)}` : "";
+        lines.push(`${String(i + 1).padStart(2)}. ${where}${symbol}  ${paint("2", h.score.toFixed(3))}`);
+        const snippet = h.text.split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, SNIPPET_LINES);
+        for (const l of snippet) lines.push(`      ${l.length > 120 ? `${l.slice(0, 117)}...` : l}`);
+    });
+    return lines.join("\n");
+}
+
+export function formatStatus(s: IndexStatus, folder: string): string {
+    const mb = (s.bytesOnDisk / 1024 / 1024).toFixed(1);
+    const when = s.lastIndexedAt ? new Date(s.lastIndexedAt).toISOString() : "never";
+    return [
+        `folder:   ${folder}`,
+        `model:    ${s.modelId}`,
+        `files:    ${s.files.toLocaleString("en-US")}`,
+        `chunks:   ${s.chunks.toLocaleString("en-US")}`,
+        `on disk:  ${mb} MB`,
+        `indexed:  ${when}`,
+    ].join("\n");
+}
+
+/** A one-line progress bar on stderr (TTY), or a line every few seconds otherwise. */
+export class ProgressPrinter {
+    private readonly started = Date.now();
+    private lastLine = 0;
+
+    constructor(private readonly enabled: boolean) {}
+
+    update(p: IndexProgress): void {
+        if (!this.enabled) return;
+        const now = Date.now();
+        const tty = process.stderr.isTTY;
+        if (!tty && now - this.lastLine < 5000 && p.phase !== "done") return;
+        this.lastLine = now;
+        const secs = Math.max(0.001, (now - this.started) / 1000);
+        const pct = p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
+        const width = 24;
+        const bar = "#".repeat(Math.round(pct * width)).padEnd(width, "-");
+        const rate = (p.filesDone / secs).toFixed(1);
+        const eta = p.etaSeconds !== undefined ? ` ETA ${formatSeconds(p.etaSeconds)}` : "";
+        const line = `seek: [${bar}] ${p.filesDone}/${p.filesTotal} files, ${p.chunksEmbedded} chunks, ${rate} files/s${eta}`;
+        process.stderr.write(tty ? `\r${line.padEnd(100)}` : `${line}\n`);
+        if (p.phase === "done" && tty) process.stderr.write("\n");
+    }
+}
+
+function formatSeconds(s: number): string {
+    return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** Logs to stderr: warnings and errors always, the rest with --verbose. */
+export function stderrLogger(verbose: boolean): Logger {
+    const write = (level: string, message: string | Error) =>
+        process.stderr.write(`seek ${level}: ${message instanceof Error ? (message.stack ?? message.message) : message}\n`);
+    return {
+        trace: () => undefined,
+        debug: (m) => verbose && write("debug", m),
+        info: (m) => verbose && write("info", m),
+        warn: (m) => verbose && write("warn", m),
+        error: (m) => write("error", m),
+    };
+}

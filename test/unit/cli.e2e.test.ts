@@ -1,0 +1,136 @@
+/**
+ * End to end through the built CLI (dist/cli.js) with the real ONNX model over a copy of the fixture workspace.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const repoRoot = resolve(__dirname, "..", "..", "..");
+const cli = join(repoRoot, "dist", "cli.js");
+const fixture = join(repoRoot, "test", "fixtures", "workspace");
+
+let work: string;
+let folder: string;
+let indexDir: string;
+
+interface JsonHit {
+    path: string;
+    startLine: number;
+    endLine: number;
+    score: number;
+    symbol?: string;
+}
+
+function seek(...args: string[]): { code: number; stdout: string; stderr: string } {
+    const res = spawnSync(process.execPath, [cli, ...args, "--index-dir", indexDir], { encoding: "utf8", timeout: 240_000 });
+    return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+function search(query: string, ...extra: string[]): JsonHit[] {
+    const res = seek("search", folder, query, "--json", "--top", "5", ...extra);
+    assert.equal(res.code, 0, res.stderr);
+    return (JSON.parse(res.stdout) as { results: JsonHit[] }).results;
+}
+
+function rankOf(hits: JsonHit[], path: string, line?: number): number {
+    return hits.findIndex((h) => h.path === path && (line === undefined || (h.startLine <= line && line <= h.endLine)));
+}
+
+before(() => {
+    work = mkdtempSync(join(tmpdir(), "seek-cli-"));
+    folder = join(work, "ws");
+    indexDir = join(work, "index");
+    cpSync(fixture, folder, { recursive: true });
+    // Created here, not committed: a nested .gitignore in the repo would hide it from git itself.
+    mkdirSync(join(folder, "ignored-output"));
+    writeFileSync(join(folder, "ignored-output", "gen.js"), "function retryUploadGenerated() { /* retry failed uploads */ }\n");
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test("index builds from scratch and reports files and chunks", () => {
+    const res = seek("index", folder, "--json");
+    assert.equal(res.code, 0, res.stderr);
+    const status = JSON.parse(res.stdout) as { files: number; chunks: number; embeddedChunks: number };
+    assert.ok(status.files >= 8, `indexed ${status.files} files`);
+    assert.ok(status.chunks >= status.files, `chunks ${status.chunks}`);
+    assert.equal(status.embeddedChunks, status.chunks);
+});
+
+test("a natural-language question finds the right function in the top 3", () => {
+    const hits = search("where do we retry failed uploads?");
+    const rank = rankOf(hits, "src/upload/retry.ts", 15);
+    assert.ok(rank >= 0 && rank < 3, `retryUpload rank ${rank}: ${JSON.stringify(hits.map((h) => h.path))}`);
+});
+
+test("questions in other languages find their functions", () => {
+    const cases: [string, string][] = [
+        ["refresh the access token when it expires", "src/auth/session.py"],
+        ["health check endpoint for the load balancer", "server/main.go"],
+        ["apply database schema migrations in a transaction", "src/db/Migrations.java"],
+        ["evict least recently used entries from the cache", "lib/cache.rb"],
+    ];
+    for (const [q, path] of cases) {
+        const rank = rankOf(search(q), path);
+        assert.ok(rank >= 0 && rank < 3, `${q} -> ${path} at rank ${rank}`);
+    }
+});
+
+test("a docs question finds the right section", () => {
+    const hits = search("how do I configure an HTTP proxy?", "--task", "docs");
+    const top = hits.slice(0, 3);
+    assert.ok(
+        top.some((h) => h.path === "docs/README.md" && (h.symbol ?? "").includes("Proxy")),
+        JSON.stringify(top),
+    );
+});
+
+test("ignored and secret files are never indexed", () => {
+    const hits = search("retryUploadGenerated", "--mode", "lexical");
+    assert.equal(rankOf(hits, "ignored-output/gen.js"), -1);
+    const secret = search("ACME_TOKEN super-secret-token-value", "--mode", "lexical");
+    assert.equal(rankOf(secret, ".env"), -1);
+});
+
+test("similar finds the near-duplicate function and never the query range", () => {
+    const res = seek("similar", folder, "src/upload/retry.ts:15", "--json", "--top", "5");
+    assert.equal(res.code, 0, res.stderr);
+    const hits = (JSON.parse(res.stdout) as { results: JsonHit[] }).results;
+    assert.equal(hits[0]?.path, "src/net/fetchWithRetry.ts", JSON.stringify(hits));
+    assert.ok(!hits.some((h) => h.path === "src/upload/retry.ts" && h.startLine <= 15 && 15 <= h.endLine));
+});
+
+test("an edit is picked up and only the changed file is re-embedded", () => {
+    appendFileSync(
+        join(folder, "src/utils/strings.ts"),
+        "\n/** Converts a temperature from degrees Celsius to Fahrenheit. */\nexport function celsiusToFahrenheit(c: number): number {\n    return (c * 9) / 5 + 32;\n}\n",
+    );
+    const res = seek("index", folder, "--json");
+    assert.equal(res.code, 0, res.stderr);
+    const status = JSON.parse(res.stdout) as { chunks: number; embeddedChunks: number };
+    assert.ok(status.embeddedChunks > 0 && status.embeddedChunks <= 3, `re-embedded ${status.embeddedChunks} chunks`);
+    const hits = search("convert celsius to fahrenheit");
+    assert.equal(hits[0]?.path, "src/utils/strings.ts");
+});
+
+test("batch queries give one JSON line per query with ids", () => {
+    const file = join(work, "queries.jsonl");
+    writeFileSync(file, '{"id":"a","query":"retry failed uploads"}\n{"id":7,"query":"proxy settings","task":"docs"}\n');
+    const res = seek("search", folder, "--queries", file, "--json", "--top", "3");
+    assert.equal(res.code, 0, res.stderr);
+    const lines = res.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: unknown; results: JsonHit[] });
+    assert.deepEqual(lines.map((l) => l.id), ["a", 7]);
+    assert.ok(lines.every((l) => l.results.length > 0 && l.results.length <= 3));
+});
+
+test("usage errors exit 2, other errors exit 1 with one line", () => {
+    assert.equal(seek("search", folder).code, 2);
+    assert.equal(seek("bogus", folder).code, 2);
+    assert.equal(seek("search", folder, "x", "--mode", "fuzzy").code, 2);
+    const missing = seek("search", folder, "x", "--model", join(work, "no-such-model"));
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr.trim().split("\n").length, 1, missing.stderr);
+});
