@@ -8,7 +8,6 @@ import { discoverFiles } from "./discovery/discovery";
 import { readTextFile } from "./discovery/fileReader";
 import { formatDocument } from "./embed/instructions";
 import { isCoreError, throwIfAborted } from "./errors";
-import { languageOf } from "./languages";
 import type { FileBatchEntry, IndexStore } from "./store/indexStore";
 import type { Chunk, EmbedInput, Embedder, FileEntry, IndexProgress, Logger, PromptedText, SkippedFile } from "./types";
 

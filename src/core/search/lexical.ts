@@ -1,0 +1,113 @@
+/**
+ * Lexical side of search: one tokenisation shared by indexing and querying, and the translation of a free-form
+ * query into a safe FTS5 MATCH expression. Every term is emitted as a double-quoted FTS5 string built only from
+ * letters and digits, so no user input can reach FTS5's query syntax (quotes, `*`, `NEAR`, `AND`, `:`, `^`, ...).
+ */
+
+/** Longest query text considered; the rest is ignored so a pasted file cannot build a giant MATCH expression. */
+export const MAX_QUERY_CHARS = 2000;
+/** Most distinct terms OR-ed into one MATCH expression; more terms cost time and rarely change the top hits. */
+export const MAX_QUERY_TERMS = 32;
+
+/**
+ * Grammar words dropped from prose queries ("how do we parse the config" -> parse, config). Identifier queries keep
+ * every part (`getById` must still match `by`). Deliberately short: content words such as "error" or "file" stay.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+    (
+        "a an and are as at be been being but by can could did do does doing for from had has have how i if in into is it its " +
+        "me my of on or our should so than that the their them then there these they this those to was we were what when " +
+        "where which who whom why will with would you your"
+    ).split(" "),
+);
+
+/** Runs of letters, digits, `_` and `$`: the words of code and prose alike (`-`, `.`, `/` and the rest separate). */
+const WORD_RE = /[\p{L}\p{N}\p{M}_$]+/gu;
+/** Identifier separators inside a word. */
+const SNAKE_RE = /[_$]+/;
+/** lower->Upper (`getUser`) and acronym->Word (`HTTPServer`) boundaries. */
+const CAMEL_RE = /(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+/** A query that is one identifier, possibly qualified (`a.b`, `A::b`, `a#b`, `a->b`) or called (`f()`). */
+const IDENTIFIER_QUERY_RE = /^[\p{L}_$][\p{L}\p{N}_$]*(?:(?:\.|::|#|->)[\p{L}_$][\p{L}\p{N}_$]*)*(?:\(\))?$/u;
+
+/** The parts of one word: `getHTTPResponse_v2` -> get, http, response, v2 (lowercase, empty parts dropped). */
+export function splitIdentifier(word: string): string[] {
+    const parts: string[] = [];
+    for (const piece of word.split(SNAKE_RE)) {
+        if (piece.length === 0) continue;
+        for (const part of piece.split(CAMEL_RE)) {
+            if (part.length > 0) parts.push(part.toLowerCase());
+        }
+    }
+    return parts;
+}
+
+/**
+ * Lowercase search tokens of a text, shared by the store (what is indexed) and the query side (what is asked).
+ * A compound identifier yields its joined form first (`getUserById` and `get_user_by_id` both -> `getuserbyid`, so
+ * an exact identifier matches across naming conventions), then its parts. A plain word yields itself.
+ * With `compoundOnly`, plain words are left out: the store uses that for the identifier column, because plain
+ * words are already in the text column.
+ */
+export function identifierTokens(text: string, options: { compoundOnly?: boolean } = {}): string[] {
+    const tokens: string[] = [];
+    for (const word of text.match(WORD_RE) ?? []) {
+        const parts = splitIdentifier(word);
+        if (parts.length === 0) continue;
+        if (parts.length === 1) {
+            if (!options.compoundOnly) tokens.push(parts[0]);
+            continue;
+        }
+        tokens.push(parts.join(""), ...parts);
+    }
+    return tokens;
+}
+
+/** True for a query that is a single identifier (`parseConfig`, `user_id`, `Foo.bar`, `fmt::println`, `run()`). */
+export function looksLikeIdentifier(query: string): boolean {
+    const q = query.trim();
+    return q.length > 0 && q.length <= MAX_QUERY_CHARS && IDENTIFIER_QUERY_RE.test(q);
+}
+
+/**
+ * The identifier a symbol query names, normalised for comparison with stored symbols: the last qualified segment,
+ * lowercase, separators removed (`Auth.loginUser()` -> `loginuser`). Undefined for prose queries.
+ */
+export function symbolKey(nameOrQuery: string): string | undefined {
+    const segments = nameOrQuery.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
+    const last = segments[segments.length - 1] ?? "";
+    const parts = (last.match(WORD_RE) ?? []).flatMap(splitIdentifier);
+    return parts.length > 0 ? parts.join("") : undefined;
+}
+
+/**
+ * Distinct query terms in order of appearance: identifier tokens, minus stop words for prose queries (unless that
+ * would leave nothing), capped at {@link MAX_QUERY_TERMS}.
+ */
+export function queryTerms(query: string): string[] {
+    const text = query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query;
+    const all = [...new Set(identifierTokens(text))];
+    const prose = !looksLikeIdentifier(text);
+    const content = prose ? all.filter((t) => !STOP_WORDS.has(t)) : all;
+    return (content.length > 0 ? content : all).slice(0, MAX_QUERY_TERMS);
+}
+
+/**
+ * The FTS5 MATCH expression for a query: its terms, each a quoted string, OR-ed together. Undefined when the query
+ * has no searchable term (empty, pure punctuation), in which case lexical search returns nothing.
+ */
+export function ftsMatchExpression(query: string): string | undefined {
+    const terms = queryTerms(query);
+    return terms.length > 0 ? terms.map(quoteTerm).join(" OR ") : undefined;
+}
+
+/** An FTS5 expression matching one identifier in the symbol column only (exact-symbol lookups). */
+export function ftsSymbolExpression(nameOrQuery: string): string | undefined {
+    const key = symbolKey(nameOrQuery);
+    return key === undefined ? undefined : `symbol : ${quoteTerm(key)}`;
+}
+
+/** Terms hold only letters/digits (see WORD_RE and splitIdentifier), so doubling quotes is belt and braces. */
+function quoteTerm(term: string): string {
+    return `"${term.replace(/"/g, '""')}"`;
+}

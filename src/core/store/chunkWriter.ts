@@ -1,0 +1,109 @@
+/**
+ * The SQL side of writing one file's chunks: prepared statements reused across a transaction. The caller owns
+ * the transaction; nothing here touches in-memory state.
+ */
+import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
+import { identifierTokens } from "../search/lexical";
+import type { Chunk, FileKind, StoredChunk } from "../types";
+import type { FileRecord } from "./storeOpen";
+import { encodeVector, type SlotMeta } from "./vectorTable";
+
+/** What a stored file turned into: ids to drop from memory, rows to add. */
+export interface WrittenFile {
+    record: FileRecord;
+    removedIds: number[];
+    added: { id: number; vector: Float32Array; meta: SlotMeta }[];
+}
+
+/** Columns of a chunk row, without its vector. */
+export const CHUNK_COLUMNS = "id, path, start_line, end_line, language, kind, symbol, symbol_kind, text";
+
+export class ChunkWriter {
+    private readonly selectIds: Statement;
+    private readonly deleteFts: Statement;
+    private readonly deleteChunks: Statement;
+    private readonly insertChunk: Statement;
+    private readonly insertFts: Statement;
+    private readonly upsertFile: Statement;
+    private readonly deleteFile: Statement;
+    private readonly touch: Statement;
+
+    constructor(db: Database) {
+        this.selectIds = db.prepare("SELECT id FROM chunks WHERE path = ?");
+        this.deleteFts = db.prepare("DELETE FROM chunks_fts WHERE rowid = ?");
+        this.deleteChunks = db.prepare("DELETE FROM chunks WHERE path = ?");
+        this.insertChunk = db.prepare(
+            "INSERT INTO chunks(path, start_line, end_line, language, kind, symbol, symbol_kind, vector, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        );
+        this.insertFts = db.prepare("INSERT INTO chunks_fts(rowid, text, idents, path, symbol) VALUES (?, ?, ?, ?, ?)");
+        this.upsertFile = db.prepare(
+            "INSERT INTO files(path, hash, size, mtime_ms, chunk_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?) " +
+                "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms, " +
+                "chunk_count = excluded.chunk_count, indexed_at = excluded.indexed_at",
+        );
+        this.deleteFile = db.prepare("DELETE FROM files WHERE path = ?");
+        this.touch = db.prepare("UPDATE files SET size = ?, mtime_ms = ? WHERE path = ? AND hash = ?");
+    }
+
+    /** Deletes a file's chunks and full-text rows; returns the removed chunk ids. */
+    removeChunks(path: string): number[] {
+        const ids = this.selectIds.all([path]).map((r) => Number(r.id));
+        for (const id of ids) this.deleteFts.run([id]);
+        this.deleteChunks.run([path]);
+        return ids;
+    }
+
+    /** Replaces a file's chunks and catalog row. */
+    writeFile(file: { path: string; hash: string; size: number; mtimeMs: number }, chunks: Chunk[], vectors: Float32Array[], now: number): WrittenFile {
+        const removedIds = this.removeChunks(file.path);
+        const pathTokens = identifierTokens(file.path).join(" ");
+        const added: WrittenFile["added"] = [];
+        chunks.forEach((c, i) => {
+            const vector = vectors[i];
+            const { lastInsertRowid } = this.insertChunk.run([
+                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, encodeVector(vector), c.text,
+            ]);
+            const id = Number(lastInsertRowid);
+            const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
+            this.insertFts.run([id, c.text, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
+            added.push({ id, vector, meta: { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine } });
+        });
+        const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
+        this.upsertFile.run([file.path, file.hash, file.size, file.mtimeMs, chunks.length, now]);
+        return { record, removedIds, added };
+    }
+
+    /** Removes a file entirely (chunks, full-text rows, catalog row); returns the removed chunk ids. */
+    removeFile(path: string): number[] {
+        const ids = this.removeChunks(path);
+        this.deleteFile.run([path]);
+        return ids;
+    }
+
+    /** Records a new size/mtime for a file whose content hash did not change. Returns whether a row matched. */
+    touchFile(path: string, hash: string, size: number, mtimeMs: number): boolean {
+        return this.touch.run([size, mtimeMs, path, hash]).changes > 0;
+    }
+
+    finalize(): void {
+        for (const s of [this.selectIds, this.deleteFts, this.deleteChunks, this.insertChunk, this.insertFts, this.upsertFile, this.deleteFile, this.touch]) {
+            if (!s.isFinalized) s.finalize();
+        }
+    }
+}
+
+/** A chunk row (see {@link CHUNK_COLUMNS}) as a StoredChunk. */
+export function rowToChunk(r: QueryResult): StoredChunk {
+    const chunk: StoredChunk = {
+        id: Number(r.id),
+        path: String(r.path),
+        startLine: Number(r.start_line),
+        endLine: Number(r.end_line),
+        language: String(r.language),
+        kind: String(r.kind) as FileKind,
+        text: String(r.text),
+    };
+    if (r.symbol !== null && r.symbol !== undefined) chunk.symbol = String(r.symbol);
+    if (r.symbol_kind !== null && r.symbol_kind !== undefined) chunk.symbolKind = String(r.symbol_kind);
+    return chunk;
+}

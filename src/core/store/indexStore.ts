@@ -1,0 +1,314 @@
+/**
+ * IndexStore: the on-disk index of one workspace folder (SQLite via node-sqlite3-wasm, FTS5 for BM25) plus an
+ * in-memory copy of every vector for exact search. Every write is one transaction covering chunks, full-text rows
+ * and the catalog row together, so a crash never leaves a half-written file; memory is updated only after COMMIT.
+ * See storeOpen.ts for recovery and validation, storeLock.ts for the one-writer rule.
+ */
+import fs = require("node:fs");
+import { join } from "node:path";
+import { SQLite3Error, type Database } from "node-sqlite3-wasm";
+import { CoreError } from "../errors";
+import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
+import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
+import { BM25_EXPR, DB_FILE } from "./schema";
+import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
+import { StoreLock } from "./storeLock";
+import { openReadOnly, openWritable, type FileRecord, type IndexIdentity, type LoadedState, type RebuildReason } from "./storeOpen";
+import type { VectorTable } from "./vectorTable";
+
+export type { FileRecord, IndexIdentity, RebuildReason } from "./storeOpen";
+
+/** A file to store: its catalog entry with content hash. */
+export type FileVersion = FileEntry & { hash: string };
+
+/** One file of a {@link IndexStore.replaceFiles} batch; `vectors[i]` belongs to `chunks[i]`. */
+export interface FileBatchEntry {
+    file: FileVersion;
+    chunks: Chunk[];
+    vectors: Float32Array[];
+}
+
+export interface StoreOpenOptions {
+    logger?: Logger;
+    /** Open without the writer lock; every write throws. Never repairs or rebuilds. */
+    readOnly?: boolean;
+}
+
+/** One BM25 result: lower `bm25` is better (SQLite's convention). */
+export interface LexicalMatch {
+    id: number;
+    bm25: number;
+}
+
+/** Paths removed per transaction: keeps each lock hold short so readers are not starved (see sqliteVfs.ts). */
+const REMOVE_BATCH = 256;
+/** Ids per `IN (...)` query (well below SQLite's parameter limit). */
+const IDS_PER_QUERY = 500;
+
+const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export class IndexStore {
+    /** Set when this open started over: the identity changed, or the old store was damaged and moved aside. */
+    readonly rebuilt: RebuildReason | undefined;
+    /** Human-readable identity, e.g. `bge-small-en-v1.5-q/384d/<instructions>/chunker-3`. */
+    readonly identityKey: string;
+    private readonly files: Map<string, FileRecord>;
+    private readonly hashes = new Map<string, string>();
+    private readonly table: VectorTable;
+    private readonly writer: ChunkWriter | undefined;
+    private lastIndexed: number | undefined;
+    private acceptFilter: ((id: number) => boolean) | undefined;
+    private closed = false;
+
+    private constructor(
+        readonly dir: string,
+        readonly identity: IndexIdentity,
+        private readonly db: Database,
+        state: LoadedState,
+        rebuilt: RebuildReason | undefined,
+        private readonly lock: StoreLock | undefined,
+        private readonly logger: Logger,
+    ) {
+        this.rebuilt = rebuilt;
+        this.identityKey = `${identity.modelId}/${identity.dimensions}d/${identity.instructionSet}/chunker-${identity.chunkerVersion}`;
+        this.files = state.files;
+        this.table = state.vectors;
+        for (const f of this.files.values()) {
+            this.hashes.set(f.path, f.hash);
+            this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
+        }
+        this.writer = lock ? new ChunkWriter(db) : undefined;
+        // Lets lexical search apply the caller's filters inside SQLite, so LIMIT counts only acceptable rows.
+        db.function("seek_accept", (id) => (this.acceptFilter ? this.acceptFilter(Number(id)) : true));
+    }
+
+    /**
+     * Opens (creating if needed) the index in `dir`. Writers take `<dir>/index.lock` (CoreError "storeLocked" when
+     * a live process holds it); a store of another identity is wiped (rebuilt = "identityChanged"); a damaged one is
+     * moved to `<dir>/corrupt-<time>/` and started fresh (rebuilt = "corrupt", one warning logged).
+     * Read-only opens never write: they throw "indexMismatch" (no index, other identity) or "storeCorrupt".
+     */
+    static open(dir: string, identity: IndexIdentity, opts: StoreOpenOptions = {}): IndexStore {
+        const logger = opts.logger ?? silent;
+        if (!Number.isInteger(identity.dimensions) || identity.dimensions <= 0) {
+            throw new CoreError("badInput", `Invalid vector dimensions ${identity.dimensions}`);
+        }
+        if (opts.readOnly) {
+            const opened = openReadOnly(dir, identity, logger);
+            return new IndexStore(dir, identity, opened.db, opened.state, undefined, undefined, logger);
+        }
+        fs.mkdirSync(dir, { recursive: true });
+        const lock = StoreLock.acquire(dir, logger);
+        try {
+            const opened = openWritable(dir, identity, logger);
+            const store = new IndexStore(dir, identity, opened.db, opened.state, opened.rebuilt, lock, logger);
+            logger.info(`seek: index ${dir}: ${store.files.size} files, ${store.table.count} chunks${opened.rebuilt ? ` (rebuilt: ${opened.rebuilt})` : ""}`);
+            return store;
+        } catch (err) {
+            lock.release(logger);
+            throw err;
+        }
+    }
+
+    get readOnly(): boolean {
+        return this.writer === undefined;
+    }
+
+    /** The in-memory vectors, for search (read-only use). */
+    get vectors(): VectorTable {
+        return this.table;
+    }
+
+    /** path -> content hash of every indexed file. A live view: it changes as the store is written. */
+    catalog(): ReadonlyMap<string, string> {
+        return this.hashes;
+    }
+
+    /** The catalog row of one file. */
+    fileInfo(path: string): FileRecord | undefined {
+        return this.files.get(path);
+    }
+
+    /** Replaces one file's chunks, vectors and catalog row in one transaction. */
+    replaceFile(entry: FileVersion, chunks: Chunk[], vectors: Float32Array[]): void {
+        this.replaceFiles([{ file: entry, chunks, vectors }]);
+    }
+
+    /** Replaces many files in one transaction: after a crash either all of them are new or none is. */
+    replaceFiles(batch: FileBatchEntry[]): void {
+        const writer = this.writable();
+        for (const e of batch) this.checkEntry(e);
+        if (batch.length === 0) return;
+        const now = Date.now();
+        const written = this.transaction(() => batch.map((e) => writer.writeFile(e.file, e.chunks, e.vectors, now)));
+        for (const w of written) this.applyWritten(w);
+        this.lastIndexed = now;
+    }
+
+    /** Removes files (chunks, vectors, catalog rows). Unknown paths are ignored. */
+    removeFiles(paths: Iterable<string>): void {
+        const writer = this.writable();
+        const known = [...new Set(paths)].filter((p) => this.files.has(p));
+        for (let i = 0; i < known.length; i += REMOVE_BATCH) {
+            const slice = known.slice(i, i + REMOVE_BATCH);
+            const removed = this.transaction(() => slice.map((p) => writer.removeFile(p)));
+            removed.flat().forEach((id) => this.table.remove(id));
+            for (const p of slice) {
+                this.files.delete(p);
+                this.hashes.delete(p);
+            }
+        }
+    }
+
+    /** Records a new size/mtime for a file whose content is unchanged (so the next run skips reading it). */
+    touchFile(entry: FileVersion): void {
+        const writer = this.writable();
+        const rec = this.files.get(entry.path);
+        if (!rec || rec.hash !== entry.hash || (rec.size === entry.size && rec.mtimeMs === entry.mtimeMs)) return;
+        if (this.retrying(() => writer.touchFile(entry.path, entry.hash, entry.size, entry.mtimeMs))) {
+            this.files.set(entry.path, { ...rec, size: entry.size, mtimeMs: entry.mtimeMs });
+        }
+    }
+
+    getChunk(id: number): StoredChunk | undefined {
+        return this.getChunks([id])[0];
+    }
+
+    /** Chunks by id, in the order asked; unknown ids are left out. */
+    getChunks(ids: number[]): StoredChunk[] {
+        const byId = new Map<number, StoredChunk>();
+        for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+            const slice = ids.slice(i, i + IDS_PER_QUERY);
+            const sql = `SELECT ${CHUNK_COLUMNS} FROM chunks WHERE id IN (${slice.map(() => "?").join(",")})`;
+            for (const r of this.retrying(() => this.db.all(sql, slice))) {
+                const c = rowToChunk(r);
+                byId.set(c.id, c);
+            }
+        }
+        return ids.map((id) => byId.get(id)).filter((c): c is StoredChunk => c !== undefined);
+    }
+
+    /** All chunks of a file, by start line. */
+    chunksForPath(path: string): StoredChunk[] {
+        const sql = `SELECT ${CHUNK_COLUMNS} FROM chunks WHERE path = ? ORDER BY start_line, end_line, id`;
+        return this.retrying(() => this.db.all(sql, [path])).map(rowToChunk);
+    }
+
+    /** The smallest chunk of a file containing a 1-based line. */
+    chunkAt(path: string, line: number): StoredChunk | undefined {
+        const sql =
+            `SELECT ${CHUNK_COLUMNS} FROM chunks WHERE path = ? AND start_line <= ? AND end_line >= ? ` +
+            "ORDER BY end_line - start_line, start_line, id LIMIT 1";
+        const rows = this.retrying(() => this.db.all(sql, [path, line, line]));
+        return rows.length > 0 ? rowToChunk(rows[0]) : undefined;
+    }
+
+    /** A copy of a chunk's stored vector. */
+    vectorOf(id: number): Float32Array | undefined {
+        const slot = this.table.slotOf(id);
+        return slot === undefined ? undefined : this.table.vectorAt(slot).slice();
+    }
+
+    /**
+     * BM25 search over chunks_fts. `match` must be an FTS5 expression built by search/lexical.ts. `accept` filters
+     * inside the query, so `limit` counts only accepted chunks.
+     */
+    lexicalSearch(match: string, limit: number, accept?: (id: number) => boolean): LexicalMatch[] {
+        const filter = accept ? " AND seek_accept(rowid)" : "";
+        const sql = `SELECT rowid AS id, ${BM25_EXPR} AS score FROM chunks_fts WHERE chunks_fts MATCH ?${filter} ORDER BY score, rowid LIMIT ?`;
+        this.acceptFilter = accept;
+        try {
+            return this.retrying(() => this.db.all(sql, [match, limit])).map((r) => ({ id: Number(r.id), bm25: Number(r.score) }));
+        } finally {
+            this.acceptFilter = undefined;
+        }
+    }
+
+    counts(): { files: number; chunks: number; lastIndexedAt?: number } {
+        return { files: this.files.size, chunks: this.table.count, lastIndexedAt: this.lastIndexed };
+    }
+
+    /** Size of the database and its journal. */
+    bytesOnDisk(): number {
+        const dbPath = join(this.dir, DB_FILE);
+        return [dbPath, journalPath(dbPath)].reduce((sum, p) => {
+            try {
+                return sum + fs.statSync(p).size;
+            } catch {
+                return sum;
+            }
+        }, 0);
+    }
+
+    /** Closes the database and releases the writer lock. Safe to call twice. */
+    close(): void {
+        if (this.closed) return;
+        this.closed = true;
+        try {
+            this.writer?.finalize();
+            this.db.close();
+        } finally {
+            this.lock?.release(this.logger);
+        }
+    }
+
+    private writable(): ChunkWriter {
+        if (this.closed) throw new CoreError("badInput", "The index is closed");
+        if (!this.writer) throw new CoreError("storeLocked", "The index was opened read-only");
+        return this.writer;
+    }
+
+    private checkEntry(e: FileBatchEntry): void {
+        if (e.chunks.length !== e.vectors.length) {
+            throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.vectors.length} vectors`);
+        }
+        for (const v of e.vectors) {
+            if (v.length !== this.identity.dimensions) {
+                throw new CoreError("badInput", `${e.file.path}: vector of ${v.length} values, index has ${this.identity.dimensions}`);
+            }
+        }
+    }
+
+    private applyWritten(w: WrittenFile): void {
+        for (const id of w.removedIds) this.table.remove(id);
+        for (const a of w.added) this.table.add(a.id, a.vector, a.meta);
+        this.files.set(w.record.path, w.record);
+        this.hashes.set(w.record.path, w.record.hash);
+    }
+
+    /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error. */
+    private transaction<T>(fn: () => T): T {
+        return this.retrying(() => {
+            this.db.exec("BEGIN IMMEDIATE");
+            try {
+                const result = fn();
+                this.db.exec("COMMIT");
+                return result;
+            } catch (err) {
+                if (this.db.inTransaction) this.db.exec("ROLLBACK");
+                throw err;
+            }
+        });
+    }
+
+    /**
+     * Runs a statement or transaction, retrying while another process holds the SQLite file lock (readers and the
+     * writer exclude each other briefly). Errors raised while nobody else holds the lock are real and rethrown.
+     */
+    private retrying<T>(fn: () => T): T {
+        if (this.closed) throw new CoreError("badInput", "The index is closed");
+        const dbPath = join(this.dir, DB_FILE);
+        const deadline = Date.now() + BUSY_TIMEOUT_MS;
+        for (;;) {
+            try {
+                return fn();
+            } catch (err) {
+                if (!(err instanceof SQLite3Error) || !vfsLockHeld(dbPath)) throw err;
+                const left = deadline - Date.now();
+                if (left <= 0 || !clearVfsLock(dbPath, this.logger, left)) {
+                    throw new CoreError("storeLocked", `The index ${this.dir} is kept busy by another process`, { cause: err });
+                }
+            }
+        }
+    }
+}

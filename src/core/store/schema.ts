@@ -1,0 +1,114 @@
+/**
+ * The on-disk layout of the index (one SQLite database per workspace folder) and the pragmas it runs with.
+ * Bump {@link SCHEMA_VERSION} on any change here: an index with another version is rebuilt, never migrated,
+ * because rebuilding is always correct and the index is a cache.
+ */
+import type { Database } from "node-sqlite3-wasm";
+
+/** Version of the table layout below. */
+export const SCHEMA_VERSION = 1;
+
+/** Database file name inside the index directory. */
+export const DB_FILE = "index.db";
+
+/**
+ * 8 KiB pages: a typical row (1.5 KiB vector + ~1 KiB text) fits several to a page, where 4 KiB pages leave a third
+ * of each page empty (measured: bytes per chunk fell by about a quarter). Only takes effect on a new database.
+ */
+export const PAGE_SIZE = 8192;
+
+/**
+ * Rollback journal in DELETE mode. WAL needs shared memory, which this WASM VFS does not provide (asking for WAL
+ * silently stays in DELETE). DELETE (not TRUNCATE or PERSIST) means "a journal file exists" is exactly "a
+ * transaction was in flight", which is what the open-time crash recovery looks for.
+ */
+export const JOURNAL_MODE = "DELETE";
+
+/**
+ * FULL: the journal is synced before the database is touched and the database after, so a crash or power loss
+ * leaves either the old or the new state. It costs two fsyncs per transaction, which is small next to embedding
+ * a batch of chunks (measured in test/unit/storeBench).
+ */
+export const SYNCHRONOUS = "FULL";
+
+/** Page cache in KiB (negative = KiB in SQLite's convention): enough for the FTS index's hot pages on writes. */
+export const CACHE_KIB = 16 * 1024;
+
+/**
+ * BM25 column weights for chunks_fts, in column order: text, identifier parts, path, symbol. A symbol or path
+ * match says more about a chunk than one more occurrence in its body.
+ */
+export const FTS_WEIGHTS = { text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 } as const;
+
+/** The bm25() call with the weights above, for ORDER BY (lower is better). */
+export const BM25_EXPR = `bm25(chunks_fts, ${FTS_WEIGHTS.text}, ${FTS_WEIGHTS.idents}, ${FTS_WEIGHTS.path}, ${FTS_WEIGHTS.symbol})`;
+
+/** Meta keys. */
+export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt" } as const;
+
+/**
+ * Tables. `vector` sits before `text` in chunks so that loading vectors never has to walk a long text's overflow
+ * pages. chunks_fts is contentless (it stores only the inverted index, not a second copy of the text) with
+ * contentless_delete so rows can still be deleted by rowid (= chunks.id). Porter stemming on top of unicode61 lets
+ * "parsing" find "parse" in prose and identifiers alike; queries are stemmed the same way.
+ */
+const TABLES = `
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files(
+    path TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    indexed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE chunks(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    symbol TEXT,
+    symbol_kind TEXT,
+    vector BLOB NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX chunks_by_path ON chunks(path, start_line);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    text, idents, path, symbol,
+    content='', contentless_delete=1,
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+`;
+
+/** Every table and index the store needs; a database missing one is treated as corrupt. */
+export const REQUIRED_OBJECTS = ["meta", "files", "chunks", "chunks_by_path", "chunks_fts"];
+
+/** Connection settings, applied on every open. page_size only matters before the first table exists. */
+export function applyPragmas(db: Database, readOnly: boolean): void {
+    if (!readOnly) {
+        db.exec(`PRAGMA page_size=${PAGE_SIZE}`);
+        db.exec(`PRAGMA journal_mode=${JOURNAL_MODE}`);
+    }
+    db.exec(`PRAGMA synchronous=${SYNCHRONOUS}`);
+    db.exec(`PRAGMA cache_size=-${CACHE_KIB}`);
+    // Nothing here uses foreign keys; the wrapper turns them on by default, which only costs time.
+    db.exec("PRAGMA foreign_keys=OFF");
+}
+
+/** Creates the tables and records the schema version and identity, in one transaction. */
+export function createSchema(db: Database, identityJson: string, now: number): void {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        db.exec(TABLES);
+        const put = "INSERT INTO meta(key, value) VALUES (?, ?)";
+        db.run(put, [META.schemaVersion, String(SCHEMA_VERSION)]);
+        db.run(put, [META.identity, identityJson]);
+        db.run(put, [META.createdAt, String(now)]);
+        db.exec("COMMIT");
+    } catch (err) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw err;
+    }
+}

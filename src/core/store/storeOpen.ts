@@ -1,0 +1,262 @@
+/**
+ * Opening an index database: crash recovery, validation (integrity, schema, identity, internal consistency) and
+ * loading the catalog and vectors into memory. A writer that finds a broken store moves it aside and starts a
+ * fresh one; a reader only reports it (readers never write).
+ */
+import fs = require("node:fs");
+import { join } from "node:path";
+import { Database, SQLite3Error } from "node-sqlite3-wasm";
+import { CoreError, isCoreError } from "../errors";
+import type { FileKind, Logger } from "../types";
+import { moveAside } from "./corruptArchive";
+import { applyPragmas, createSchema, DB_FILE, META, REQUIRED_OBJECTS, SCHEMA_VERSION } from "./schema";
+import { BUSY_TIMEOUT_MS, clearVfsLock, hasHotJournal, journalPath, recoverHotJournal, sleepSync, vfsLockHeld } from "./sqliteVfs";
+import { decodeVector, VectorTable } from "./vectorTable";
+
+/** Rows per statement while loading vectors: each statement holds the file lock briefly (see sqliteVfs.ts). */
+const LOAD_BATCH_ROWS = 4096;
+/** Attempts at opening while another process keeps the database busy. */
+const OPEN_ATTEMPTS = 3;
+
+/** What makes two indexes comparable: vectors from different models, prompts or chunkings are not. */
+export interface IndexIdentity {
+    modelId: string;
+    dimensions: number;
+    /** Hash or id of the instruction templates in use. */
+    instructionSet: string;
+    chunkerVersion: string;
+}
+
+/** Why an open started over with an empty index. */
+export type RebuildReason = "identityChanged" | "corrupt";
+
+/** One catalog row: a file as it was when indexed. */
+export interface FileRecord {
+    path: string;
+    /** Content hash (sha256 hex of the raw bytes). */
+    hash: string;
+    size: number;
+    mtimeMs: number;
+    chunkCount: number;
+    /** Epoch ms of the transaction that stored it. */
+    indexedAt: number;
+}
+
+export interface LoadedState {
+    files: Map<string, FileRecord>;
+    vectors: VectorTable;
+}
+
+export interface OpenedDatabase {
+    db: Database;
+    state: LoadedState;
+    rebuilt?: RebuildReason;
+}
+
+/** A problem found by validation (as opposed to an error SQLite raised). */
+class InvalidStore extends Error {
+    constructor(
+        readonly problem: RebuildReason,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/** Canonical JSON of an identity (fixed key order) as stored in meta. */
+export function identityJson(identity: IndexIdentity): string {
+    const { modelId, dimensions, instructionSet, chunkerVersion } = identity;
+    return JSON.stringify({ modelId, dimensions, instructionSet, chunkerVersion });
+}
+
+/** Opens for writing (the caller holds the index lock). Rebuilds on identity change or corruption. */
+export function openWritable(dir: string, identity: IndexIdentity, logger: Logger): OpenedDatabase {
+    const dbPath = join(dir, DB_FILE);
+    try {
+        return withContentionRetry(dbPath, logger, () => attemptWritable(dbPath, identity, logger));
+    } catch (err) {
+        if (isCoreError(err)) throw err;
+        const problem = err instanceof Error ? err.message : String(err);
+        const aside = moveAside(dir, [DB_FILE, `${DB_FILE}-journal`], logger);
+        logger.warn(
+            `seek: the index in ${dir} is damaged (${problem}); ` +
+                `${aside ? `moved it to ${aside} and ` : ""}rebuilding it from scratch`,
+        );
+        try {
+            return { ...attemptWritable(dbPath, identity, logger), rebuilt: "corrupt" };
+        } catch (second) {
+            throw new CoreError("storeCorrupt", `Cannot create a new index in ${dir}`, { cause: second });
+        }
+    }
+}
+
+/** Opens read-only. Never writes, never repairs: a broken or foreign store is an error for the caller. */
+export function openReadOnly(dir: string, identity: IndexIdentity, logger: Logger): OpenedDatabase {
+    const dbPath = join(dir, DB_FILE);
+    if (!(fileSize(dbPath) > 0)) throw new CoreError("indexMismatch", `There is no index in ${dir} yet; build it first.`);
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    while (hasHotJournal(dbPath)) {
+        // Either a writer is mid-transaction (wait) or one died mid-transaction (only a writer can repair that).
+        if (Date.now() > deadline) {
+            throw new CoreError("storeLocked", `The index in ${dir} has an unfinished write; it is repaired when Seek next opens it for indexing.`);
+        }
+        sleepSync(50);
+    }
+    try {
+        return withContentionRetry(dbPath, logger, () => attemptReadOnly(dbPath, identity));
+    } catch (err) {
+        if (isCoreError(err)) throw err;
+        if (err instanceof InvalidStore && err.problem === "identityChanged") {
+            throw new CoreError("indexMismatch", `The index in ${dir} was built differently: ${err.message}`);
+        }
+        throw new CoreError("storeCorrupt", `The index in ${dir} is damaged: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+}
+
+/**
+ * Runs an open attempt; when it fails while another process holds the SQLite file lock, the failure was contention,
+ * not damage: wait for the lock (or its staleness) and try again.
+ */
+function withContentionRetry(dbPath: string, logger: Logger, attempt: () => OpenedDatabase): OpenedDatabase {
+    for (let i = 1; ; i++) {
+        if (!clearVfsLock(dbPath, logger)) {
+            throw new CoreError("storeLocked", `The index ${dbPath} is kept busy by another process.`);
+        }
+        try {
+            return attempt();
+        } catch (err) {
+            if (!(err instanceof SQLite3Error) || !vfsLockHeld(dbPath)) throw err;
+            if (i >= OPEN_ATTEMPTS) throw new CoreError("storeLocked", `The index ${dbPath} is kept busy by another process.`, { cause: err });
+            logger.debug(`seek: index busy while opening (${err.message}); retrying`);
+        }
+    }
+}
+
+function attemptWritable(dbPath: string, identity: IndexIdentity, logger: Logger): OpenedDatabase {
+    const existed = fileSize(dbPath) > 0;
+    if (existed && hasHotJournal(dbPath)) recoverHotJournal(dbPath, logger);
+    // A journal beside an empty or missing database has nothing to roll back into.
+    if (!existed) fs.rmSync(journalPath(dbPath), { force: true });
+    const wanted = identityJson(identity);
+    const db = new Database(dbPath);
+    try {
+        applyPragmas(db, false);
+        if (!existed) {
+            createSchema(db, wanted, Date.now());
+        } else {
+            const found = validate(db, wanted);
+            if (found !== undefined) {
+                db.close();
+                logger.info(`seek: index identity changed (${found} -> ${wanted}); rebuilding the index`);
+                fs.rmSync(dbPath, { force: true });
+                fs.rmSync(journalPath(dbPath), { force: true });
+                return { ...attemptWritable(dbPath, identity, logger), rebuilt: "identityChanged" };
+            }
+        }
+        return { db, state: loadState(db, identity.dimensions) };
+    } catch (err) {
+        closeQuietly(db, logger);
+        throw err;
+    }
+}
+
+function attemptReadOnly(dbPath: string, identity: IndexIdentity): OpenedDatabase {
+    const db = new Database(dbPath, { readOnly: true });
+    try {
+        applyPragmas(db, true);
+        const found = validate(db, identityJson(identity));
+        if (found !== undefined) throw new InvalidStore("identityChanged", `${found}, expected ${identityJson(identity)}`);
+        return { db, state: loadState(db, identity.dimensions) };
+    } catch (err) {
+        db.close();
+        throw err;
+    }
+}
+
+/**
+ * Checks integrity and format. Returns undefined when the store is usable as is, or the stored identity when it
+ * belongs to another model/instruction set/chunker/schema. Throws InvalidStore or SQLite3Error when damaged.
+ */
+function validate(db: Database, wantedIdentity: string): string | undefined {
+    const check = db.all("PRAGMA quick_check");
+    if (check.length !== 1 || check[0].quick_check !== "ok") {
+        throw new InvalidStore("corrupt", `integrity check failed: ${check.map((r) => String(Object.values(r)[0])).slice(0, 3).join("; ")}`);
+    }
+    const names = new Set(db.all("SELECT name FROM sqlite_master").map((r) => String(r.name)));
+    const missing = REQUIRED_OBJECTS.filter((n) => !names.has(n));
+    if (missing.length > 0) throw new InvalidStore("corrupt", `missing ${missing.join(", ")}`);
+    const meta = new Map(db.all("SELECT key, value FROM meta").map((r) => [String(r.key), String(r.value)]));
+    const version = meta.get(META.schemaVersion);
+    const identity = meta.get(META.identity);
+    if (version === undefined || identity === undefined) throw new InvalidStore("corrupt", "missing index metadata");
+    if (version !== String(SCHEMA_VERSION)) return `schema ${version}`;
+    return identity === wantedIdentity ? undefined : identity;
+}
+
+/** Reads the catalog and every vector, checking that catalog, chunks and full-text rows agree. */
+function loadState(db: Database, dimensions: number): LoadedState {
+    const files = new Map<string, FileRecord>();
+    let expectedChunks = 0;
+    for (const r of db.all("SELECT path, hash, size, mtime_ms, chunk_count, indexed_at FROM files")) {
+        const rec: FileRecord = {
+            path: String(r.path),
+            hash: String(r.hash),
+            size: Number(r.size),
+            mtimeMs: Number(r.mtime_ms),
+            chunkCount: Number(r.chunk_count),
+            indexedAt: Number(r.indexed_at),
+        };
+        files.set(rec.path, rec);
+        expectedChunks += rec.chunkCount;
+    }
+    const vectors = loadVectors(db, dimensions, files);
+    if (vectors.count !== expectedChunks) {
+        throw new InvalidStore("corrupt", `catalog lists ${expectedChunks} chunks but ${vectors.count} are stored`);
+    }
+    const ftsRows = Number(db.get("SELECT count(*) AS n FROM chunks_fts_docsize")?.n ?? -1);
+    if (ftsRows !== vectors.count) throw new InvalidStore("corrupt", `${ftsRows} full-text rows for ${vectors.count} chunks`);
+    return { files, vectors };
+}
+
+function loadVectors(db: Database, dimensions: number, files: Map<string, FileRecord>): VectorTable {
+    const table = new VectorTable(dimensions);
+    const stmt = db.prepare(
+        "SELECT id, path, start_line, end_line, language, kind, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+    );
+    try {
+        let after = -1;
+        for (;;) {
+            const rows = stmt.all([after, LOAD_BATCH_ROWS]);
+            for (const r of rows) {
+                const id = Number(r.id);
+                const path = String(r.path);
+                const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, dimensions) : undefined;
+                if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
+                if (!files.has(path)) throw new InvalidStore("corrupt", `chunk ${id} belongs to ${path}, which is not in the catalog`);
+                const meta = { path, kind: String(r.kind) as FileKind, language: String(r.language), startLine: Number(r.start_line), endLine: Number(r.end_line) };
+                table.add(id, vector, meta);
+                after = id;
+            }
+            if (rows.length < LOAD_BATCH_ROWS) break;
+        }
+    } finally {
+        stmt.finalize();
+    }
+    return table;
+}
+
+function fileSize(path: string): number {
+    try {
+        return fs.statSync(path).size;
+    } catch {
+        return -1;
+    }
+}
+
+function closeQuietly(db: Database, logger: Logger): void {
+    try {
+        if (db.isOpen) db.close();
+    } catch (err) {
+        logger.debug(`seek: closing a damaged index failed: ${String(err)}`);
+    }
+}

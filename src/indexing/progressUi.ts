@@ -1,0 +1,135 @@
+/**
+ * Indexing progress in the UI: a status bar item that is always there (spinner and counts while indexing, a
+ * search shortcut when idle) and, per run, Window progress for background runs or a cancellable Notification for
+ * Rebuild Index. Quiet incremental runs show only the status bar.
+ */
+import * as vscode from "vscode";
+import type { IndexStateDto } from "../protocol/messages";
+
+/** How a run shows itself: `quiet` = status bar only. */
+export type RunUiKind = "quiet" | "window" | "notification";
+
+/** A run with at least this many files still to do is worth a Window progress entry; fewer stay quiet. */
+export const QUIET_RUN_FILES = 20;
+
+const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.search", "seek.rebuildIndex"];
+
+export function formatCount(n: number): string {
+    return n.toLocaleString("en-US");
+}
+
+export function formatEta(seconds: number | undefined): string | undefined {
+    if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
+    if (seconds < 60) return "less than a minute left";
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return `about ${minutes} min left`;
+    return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+/** One run's progress UI; opened lazily once the run has work, closed by end(). */
+export class RunProgress {
+    private report: ((message: string, increment: number) => void) | undefined;
+    private finish: (() => void) | undefined;
+    private lastPercent = 0;
+    private ended = false;
+
+    constructor(
+        private readonly kind: RunUiKind,
+        private readonly onCancel: () => void,
+    ) {}
+
+    update(state: IndexStateDto): void {
+        if (this.ended || this.kind === "quiet") return;
+        if (!this.report && state.phase === "indexing" && state.filesTotal - state.filesDone > 0) this.open();
+        if (!this.report || state.filesTotal === 0) return;
+        const percent = Math.floor((100 * state.filesDone) / state.filesTotal);
+        const eta = formatEta(state.etaSeconds);
+        const message = `${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files${eta ? ` (${eta})` : ""}`;
+        this.report(message, Math.max(0, percent - this.lastPercent));
+        this.lastPercent = Math.max(this.lastPercent, percent);
+    }
+
+    end(): void {
+        this.ended = true;
+        this.finish?.();
+    }
+
+    private open(): void {
+        const location = this.kind === "notification" ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+        const title = this.kind === "notification" ? "Seek: rebuilding the index" : "Seek indexing";
+        void vscode.window.withProgress({ location, title, cancellable: this.kind === "notification" }, (progress, token) => {
+            const sub = token.onCancellationRequested(() => this.onCancel());
+            this.report = (message, increment) => progress.report({ message, increment });
+            return new Promise<void>((resolve) => {
+                this.finish = () => {
+                    sub.dispose();
+                    resolve();
+                };
+                if (this.ended) this.finish();
+            });
+        });
+    }
+}
+
+/** The status bar item: text, tooltip with command links, and the click action per phase. */
+export class IndexStatusBar implements vscode.Disposable {
+    private readonly item = vscode.window.createStatusBarItem("seek.status", vscode.StatusBarAlignment.Left, 0);
+
+    constructor() {
+        this.item.name = "Seek";
+    }
+
+    update(state: IndexStateDto, indexed: { files: number; chunks: number }): void {
+        const item = this.item;
+        if (state.phase === "noFolder") {
+            item.hide();
+            return;
+        }
+        const counts = `${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files`;
+        const lines: string[] = [];
+        const links: string[] = [];
+        item.backgroundColor = undefined;
+        switch (state.phase) {
+            case "starting":
+                item.text = "$(sync~spin) Seek";
+                lines.push("Seek is opening the index…");
+                break;
+            case "indexing":
+                item.text = state.filesTotal > 0 ? `$(sync~spin) Seek ${counts}` : "$(sync~spin) Seek: scanning…";
+                lines.push(state.filesTotal > 0 ? `Indexing ${counts}` : "Looking for files to index…");
+                if (formatEta(state.etaSeconds)) lines.push(formatEta(state.etaSeconds) as string);
+                links.push("[$(debug-pause) Pause](command:seek.pauseIndexing)");
+                break;
+            case "paused":
+                item.text = "$(debug-pause) Seek paused";
+                lines.push(`Indexing is paused (${counts}). Search still works on what is indexed.`);
+                links.push("[$(play) Resume](command:seek.resumeIndexing)");
+                break;
+            case "disabled":
+                item.text = "$(circle-slash) Seek";
+                lines.push(state.message ?? "Indexing is turned off (`seek.indexing.enabled`).");
+                break;
+            case "error":
+                item.text = "$(warning) Seek";
+                item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
+                lines.push(state.message ?? "Seek could not index this workspace.");
+                links.push("[$(refresh) Rebuild Index](command:seek.rebuildIndex)");
+                break;
+            case "idle":
+                item.text = "$(search) Seek";
+                lines.push(`${formatCount(indexed.files)} files, ${formatCount(indexed.chunks)} chunks indexed.`);
+                links.push("[$(search) Search by Meaning](command:seek.search)");
+                break;
+        }
+        links.push("[$(output) Show Log](command:seek.showLog)");
+        const tooltip = new vscode.MarkdownString(`**Seek**\n\n${lines.join("\n\n")}\n\n${links.join(" · ")}`, true);
+        tooltip.isTrusted = { enabledCommands: COMMAND_LINKS };
+        item.tooltip = tooltip;
+        item.command = state.phase === "error" ? "seek.showLog" : state.phase === "paused" ? "seek.resumeIndexing" : "seek.search";
+        item.show();
+    }
+
+    dispose(): void {
+        this.item.dispose();
+    }
+}

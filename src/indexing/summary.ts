@@ -1,0 +1,34 @@
+/**
+ * Folds the per-folder states into the one state the status bar and the webviews show.
+ */
+import { isCoreError } from "../core/errors";
+import type { IndexStateDto } from "../protocol/messages";
+import type { FolderIndex, FolderPhase } from "./folderIndex";
+
+/** When folders disagree, the phase shown is the first of these that any folder is in. */
+const PHASE_PRIORITY: FolderPhase[] = ["indexing", "starting", "error", "paused", "disabled", "idle"];
+
+export function summarize(folders: FolderIndex[], enabled: boolean): IndexStateDto {
+    if (folders.length === 0) return { phase: "noFolder", filesDone: 0, filesTotal: 0, coverage: 0 };
+    let done = 0;
+    let total = 0;
+    for (const f of folders) {
+        const c = f.counts();
+        done += c.done;
+        total += c.total;
+    }
+    const phase = PHASE_PRIORITY.find((p) => folders.some((f) => f.phase === p)) ?? "idle";
+    const state: IndexStateDto = { phase, filesDone: done, filesTotal: total, coverage: total > 0 ? Math.min(1, done / total) : phase === "idle" ? 1 : 0 };
+    const running = folders.find((f) => f.phase === "indexing");
+    if (running?.progress?.etaSeconds !== undefined) state.etaSeconds = running.progress.etaSeconds;
+    const failed = folders.find((f) => f.phase === "error");
+    if (phase === "error" && failed) state.message = errorText(failed);
+    else if (phase === "disabled" || !enabled) state.message = "Indexing is turned off (seek.indexing.enabled). Search uses the existing index.";
+    return state;
+}
+
+function errorText(f: FolderIndex): string {
+    const err = f.error;
+    const what = isCoreError(err) ? err.message : err instanceof Error ? err.message : String(err);
+    return `${f.folder.name}: ${what}`;
+}

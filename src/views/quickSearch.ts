@@ -1,0 +1,152 @@
+/**
+ * "Seek: Search by Meaning": a QuickPick with live results. Input is debounced, the previous search is aborted on
+ * every keystroke, `busy` shows while one runs, and items are `alwaysShow` (the QuickPick's own label filter would
+ * hide semantic hits that don't contain the typed words). Moving through items previews the location; Enter opens
+ * it with the range selected; Escape goes back to the editor the user came from.
+ */
+import * as vscode from "vscode";
+import { isCoreError } from "../core/errors";
+import { describeError } from "../commands/reportError";
+import type { Ctx } from "../ctx";
+import type { SearchOutcome } from "../indexing/searchService";
+import type { HitDto } from "../protocol/messages";
+import { locationUri } from "./openLocation";
+
+/** Typing pause before a search starts: long enough to skip intermediate words, short enough to feel live. */
+const DEBOUNCE_MS = 250;
+/** Pause before previewing the active item (arrowing through results quickly opens nothing in between). */
+const PREVIEW_DELAY_MS = 120;
+const LABEL_MAX = 80;
+
+export interface HitItem extends vscode.QuickPickItem {
+    hit: HitDto;
+}
+
+const SYMBOL_ICONS: Record<string, string> = {
+    function: "symbol-function",
+    method: "symbol-method",
+    class: "symbol-class",
+    interface: "symbol-interface",
+    section: "symbol-string",
+    module: "symbol-module",
+    struct: "symbol-struct",
+    enum: "symbol-enum",
+    type: "symbol-class",
+};
+
+/** First non-blank line of a chunk, trimmed, for items without a symbol. */
+export function firstLine(text: string): string {
+    const line = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+    const t = line.trim();
+    return t.length > LABEL_MAX ? `${t.slice(0, LABEL_MAX - 1)}…` : t;
+}
+
+export function toItem(hit: HitDto, multiRoot: boolean): HitItem {
+    const icon = SYMBOL_ICONS[hit.symbolKind ?? ""] ?? (hit.kind === "code" ? "symbol-misc" : "note");
+    const label = hit.symbol ? `$(${icon}) ${hit.symbol}` : `$(${icon}) ${firstLine(hit.text)}`;
+    const where = `${multiRoot ? `${hit.folderName}/` : ""}${hit.path}:${hit.startLine + 1}`;
+    const lines = hit.endLine > hit.startLine ? `lines ${hit.startLine + 1}–${hit.endLine + 1}` : `line ${hit.startLine + 1}`;
+    const detail = `score ${hit.score.toFixed(3)} · ${lines}${hit.symbol ? ` · ${firstLine(hit.text)}` : ""}`;
+    return { label, description: where, detail, alwaysShow: true, hit };
+}
+
+function title(outcome: SearchOutcome | undefined): string {
+    if (!outcome || outcome.coverage >= 1) return "Seek: Search by Meaning";
+    return `Seek: searched ${Math.floor(outcome.coverage * 100)}% of the workspace (indexing continues)`;
+}
+
+/** Shows the QuickPick; resolves when it closes. Everything it registers is disposed in `finally`. */
+export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void> {
+    const disposables: vscode.Disposable[] = [];
+    const qp = vscode.window.createQuickPick<HitItem>();
+    disposables.push(qp);
+    qp.title = title(undefined);
+    qp.placeholder = "Describe what you are looking for, e.g. “where do we retry failed uploads”";
+    qp.matchOnDescription = false;
+    qp.matchOnDetail = false;
+    const origin = vscode.window.activeTextEditor;
+    const originSelection = origin?.selection;
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    let controller: AbortController | undefined;
+    let debounce: NodeJS.Timeout | undefined;
+    let previewTimer: NodeJS.Timeout | undefined;
+    let previewed = false;
+    let accepted = false;
+
+    const run = async (query: string) => {
+        controller?.abort();
+        const mine = new AbortController();
+        controller = mine;
+        qp.busy = true;
+        try {
+            const outcome = await ctx.search.search({ query, mode: ctx.config.get("search.mode"), top: ctx.defaults().maxResults }, mine.signal);
+            if (mine.signal.aborted) return;
+            qp.items = outcome.hits.map((h) => toItem(h, multiRoot));
+            qp.title = title(outcome);
+            if (outcome.hits.length === 0) qp.title = `${title(outcome)} — no matches`;
+        } catch (err) {
+            if (isCoreError(err, "cancelled") || mine.signal.aborted) return;
+            ctx.log.error("quick search failed", err);
+            qp.items = [];
+            qp.title = `Seek: ${describeError(err).message} (see Seek: Show Log)`;
+        } finally {
+            if (controller === mine) qp.busy = false;
+        }
+    };
+
+    qp.onDidChangeValue((value) => {
+        clearTimeout(debounce);
+        controller?.abort();
+        if (value.trim() === "") {
+            qp.items = [];
+            qp.busy = false;
+            qp.title = title(undefined);
+            return;
+        }
+        debounce = setTimeout(() => void run(value), DEBOUNCE_MS);
+    }, null, disposables);
+
+    qp.onDidChangeActive((items) => {
+        clearTimeout(previewTimer);
+        const item = items[0];
+        if (!item) return;
+        previewTimer = setTimeout(() => {
+            const uri = resolveHit(ctx, item.hit);
+            if (!uri || accepted) return;
+            previewed = true;
+            void ctx.opener.open(uri, item.hit.startLine, item.hit.endLine, { preview: true, preserveFocus: true, highlight: false }).then(undefined, (e) => ctx.log.debug(`preview failed: ${String(e)}`));
+        }, PREVIEW_DELAY_MS);
+    }, null, disposables);
+
+    const closed = new Promise<void>((resolve) => {
+        qp.onDidAccept(() => {
+            const item = qp.selectedItems[0] ?? qp.activeItems[0];
+            if (!item) return;
+            accepted = true;
+            qp.hide();
+            const uri = resolveHit(ctx, item.hit);
+            if (uri) void ctx.opener.open(uri, item.hit.startLine, item.hit.endLine, { preview: false, preserveFocus: false, highlight: true });
+        }, null, disposables);
+        qp.onDidHide(() => resolve(), null, disposables);
+    });
+
+    try {
+        qp.show();
+        if (initialQuery) qp.value = initialQuery;
+        await closed;
+        if (!accepted && previewed && origin && originSelection) {
+            // Escape after browsing: go back to where the user was, like VS Code's own Go to Symbol.
+            await vscode.window.showTextDocument(origin.document, { selection: originSelection, preserveFocus: false, viewColumn: origin.viewColumn });
+        }
+    } finally {
+        controller?.abort();
+        clearTimeout(debounce);
+        clearTimeout(previewTimer);
+        for (const d of disposables) d.dispose();
+    }
+}
+
+/** Hits come from our own engines, but go through the same containment check as webview locations. */
+function resolveHit(ctx: Ctx, hit: HitDto): vscode.Uri | undefined {
+    return locationUri({ folder: hit.folder, path: hit.path, startLine: hit.startLine, endLine: hit.endLine }, ctx.log);
+}

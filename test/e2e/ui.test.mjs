@@ -1,0 +1,253 @@
+// UI end-to-end tests: Seek installed from its VSIX into code-server, driven through the real workbench UI by
+// Debian's headless Chromium (playwright-core). Started by test/e2e/runE2e.mjs (`npm run test:e2e`), which provides:
+//   CS_URL, WORKSPACE (a writable copy of test/fixtures/workspace), SEEK_TEST_STATE_FILE (the extension writes its
+//   seek._testState JSON there), SEEK_USER_SETTINGS (user settings.json; rewritten to switch themes),
+//   SEEK_RESULTS_DIR (screenshots + timings), SEEK_RUN_DIR (Chromium profile).
+// The tests run in order and share one workbench page, like a user session.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+    activeTabTitle, cursorPosition, launchBrowser, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
+} from "./workbench.mjs";
+
+const env = (k) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set: run this through npm run test:e2e`);
+    return v;
+};
+const CS_URL = env("CS_URL");
+const WORKSPACE = env("WORKSPACE");
+const STATE_FILE = env("SEEK_TEST_STATE_FILE");
+const SETTINGS_FILE = env("SEEK_USER_SETTINGS");
+const RESULTS = process.env.SEEK_RESULTS_DIR ?? "test-results";
+const SHOTS = join(RESULTS, "screenshots");
+const INDEX_TIMEOUT_MS = 240_000;
+mkdirSync(SHOTS, { recursive: true });
+
+let ctx;
+let page;
+const timings = {};
+const consoleErrors = [];
+
+function readState() {
+    try {
+        return JSON.parse(readFileSync(STATE_FILE, "utf8"));
+    } catch {
+        return null; // not written yet, or caught mid-write
+    }
+}
+
+/** Fingerprint of the per-folder index status (files, chunks, lastIndexedAt...): changes when a re-index lands. */
+const statusKey = (s) => JSON.stringify(s?.status ?? null);
+
+async function shot(name) {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Switches the color theme through the user settings file, as a user editing settings.json would. */
+async function setTheme(theme, bodyClass) {
+    const settings = JSON.parse(readFileSync(SETTINGS_FILE, "utf8"));
+    writeFileSync(SETTINGS_FILE, JSON.stringify({ ...settings, "workbench.colorTheme": theme }, null, 2));
+    await page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 20000 });
+}
+
+/**
+ * The webview frame shown inside a workbench part (`.part.sidebar`, `.part.editor`). Webviews are overlays, not
+ * DOM children of the part that shows them, so the match is by position: the outer <iframe>'s box inside the part's.
+ */
+async function webviewIn(partSelector, what, timeout = 20000) {
+    return webviewFrame(page, async (f) => {
+        const outer = await f.parentFrame()?.frameElement();
+        const box = await outer?.boundingBox();
+        const part = await page.locator(partSelector).first().boundingBox();
+        if (!box || !part || box.width < 10 || box.height < 10) return false;
+        const inside = box.x >= part.x - 1 && box.y >= part.y - 1 && box.x + box.width <= part.x + part.width + 1 &&
+            box.y + box.height <= part.y + part.height + 1;
+        return inside && (await f.locator("#query").count()) === 1;
+    }, what, timeout);
+}
+
+/** The rendered result rows of a results webview: path, start line and score parsed from each row's text. */
+async function resultRows(frame) {
+    return frame.locator("#results > li").evaluateAll((lis) => lis.map((li) => li.textContent ?? ""));
+}
+
+function parseRow(text) {
+    const m = /([\w./-]+\.\w+)\s*:\s*(\d+)/.exec(text);
+    const score = /\b(0\.\d+|1\.0+)\b/.exec(text);
+    return { path: m?.[1], line: m ? +m[2] : undefined, score: score ? +score[1] : undefined, text };
+}
+
+/** Types a query in a results webview and waits until a row mentions `expectPath`; returns the parsed rows. */
+async function searchInWebview(frame, query, expectPath) {
+    const input = frame.locator("#query");
+    await input.fill("");
+    await input.fill(query);
+    await input.press("Enter");
+    return until(async () => {
+        const rows = (await resultRows(frame)).map(parseRow);
+        return rows.some((r) => r.path?.endsWith(expectPath)) ? rows : null;
+    }, `"${expectPath}" in the results for "${query}"`, 30000);
+}
+
+/** Runs the palette search and returns the QuickPick rows once one mentions `expectPath`. */
+async function paletteSearch(query, expectPath) {
+    await runCommand(page, "Seek: Search by Meaning");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(query);
+    return until(async () => {
+        const rows = await quickPickRows(page);
+        return rows.some((r) => r.includes(expectPath)) ? rows : null;
+    }, `"${expectPath}" among the QuickPick rows for "${query}"`, 30000);
+}
+
+/** Moves to the QuickPick row mentioning `expectPath`, presses Enter, and returns the line its label shows. */
+async function acceptRow(rows, expectPath) {
+    const index = rows.findIndex((r) => r.includes(expectPath));
+    for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
+    const line = +(new RegExp(`${expectPath.replace(/[.]/g, "\\.")}:(\\d+)`).exec(rows[index])?.[1] ?? NaN);
+    await page.keyboard.press("Enter");
+    return line;
+}
+
+async function expectEditorAt(fileName, line) {
+    await until(async () => (await activeTabTitle(page).catch(() => "")) === fileName, `editor tab "${fileName}"`, 15000);
+    const pos = await until(async () => {
+        const p = await cursorPosition(page).catch(() => null);
+        return p && p.line === line ? p : null;
+    }, `cursor at Ln ${line} in ${fileName}`, 10000).catch(async (e) => {
+        throw new Error(`${e.message}; status bar says ${JSON.stringify(await cursorPosition(page).catch(() => null))}`);
+    });
+    return pos;
+}
+
+describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }, () => {
+    before(async () => {
+        const t0 = Date.now();
+        ctx = await launchBrowser(join(process.env.SEEK_RUN_DIR ?? RESULTS, "chromium-profile"));
+        page = ctx.pages()[0] ?? (await ctx.newPage());
+        page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text().slice(0, 300)));
+        await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`);
+        await waitForWorkbench(page, "docs");
+        timings.workbenchReadyMs = Date.now() - t0;
+        await until(() => readState()?.indexReady === true, "the index (state file indexReady)", INDEX_TIMEOUT_MS, 250);
+        timings.indexReadyMs = Date.now() - t0;
+    });
+
+    after(async () => {
+        const state = readState();
+        timings.eventLoopLagP99Ms = state?.eventLoopLagP99Ms;
+        try {
+            await shot("final");
+        } catch {
+            // page already gone
+        }
+        await ctx?.close();
+        writeFileSync(join(RESULTS, "ui-timings.json"), JSON.stringify({ timings, consoleErrors: consoleErrors.slice(0, 50), state }, null, 2));
+        console.log(`# timings ${JSON.stringify(timings)}`);
+    });
+
+    it("palette: Seek: Search by Meaning lists the file for a question; Enter opens it at the line", async () => {
+        const t = Date.now();
+        const rows = await paletteSearch("where do we retry failed uploads?", "src/upload/retry.ts");
+        timings.paletteFirstResultsMs = Date.now() - t;
+        console.log(`# palette rows:\n#   ${rows.slice(0, 5).join("\n#   ")}`);
+        const rank = rows.findIndex((r) => r.includes("src/upload/retry.ts"));
+        assert.ok(rank >= 0 && rank < 3, `retry.ts should rank in the top 3, got rank ${rank + 1}`);
+        await shot("palette-search");
+        const line = await acceptRow(rows, "src/upload/retry.ts");
+        // retryUpload's doc comment starts at line 11, the function at 15, its body ends at 28.
+        assert.ok(line >= 11 && line <= 15, `retry.ts hit should start at retryUpload (lines 11-15), label says ${line}`);
+        await expectEditorAt("retry.ts", line);
+    });
+
+    it("panel: Seek: Open Search Panel shows ranked results; clicking one opens the editor there", async () => {
+        await runCommand(page, "Seek: Open Search Panel");
+        const frame = await webviewIn(".part.editor", "the Seek panel webview");
+        const rows = await searchInWebview(frame, "how is the access token refreshed when it expires", "src/auth/session.py");
+        console.log(`# panel rows:\n#   ${rows.slice(0, 4).map((r) => r.text.replace(/\s+/g, " ").slice(0, 120)).join("\n#   ")}`);
+        assert.ok(rows[0].path?.endsWith("src/auth/session.py"), `session.py should rank first, got ${rows[0].path}`);
+        const scores = rows.map((r) => r.score).filter((s) => s !== undefined);
+        assert.ok(scores.length >= 2, "result rows show scores");
+        assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "results are ranked by score");
+        await shot("panel-dark");
+        await frame.locator("#results > li").first().click();
+        await expectEditorAt("session.py", rows[0].line);
+    });
+
+    it("sidebar: the Seek view in the activity bar searches", async () => {
+        await page.locator(".activitybar .action-item a[aria-label^='Seek']").first().click();
+        const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
+        const rows = await searchInWebview(frame, "read page and per_page query parameters", "server/main.go");
+        assert.ok(rows.findIndex((r) => r.path?.endsWith("server/main.go")) < 3, "main.go in the top 3");
+        await shot("sidebar-dark");
+    });
+
+    it("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
+        await quickInput(page, "Control+P", "fetchWithRetry.ts", "fetchWithRetry.ts");
+        const line = page.locator(".editor-instance .monaco-editor .view-line", { hasText: "const response = await fetch(url)" }).first();
+        await line.waitFor();
+        await line.click();
+        await line.click({ button: "right" });
+        const item = page.locator(".monaco-menu .action-item", { hasText: "Find Similar" }).first();
+        await item.waitFor({ state: "visible" });
+        await shot("context-menu");
+        await item.click();
+        const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
+        const rows = await until(async () => {
+            const r = (await resultRows(frame)).map(parseRow);
+            return r.some((x) => x.path?.endsWith("src/upload/retry.ts")) ? r : null;
+        }, "src/upload/retry.ts among the Find Similar results", 30000);
+        console.log(`# similar rows:\n#   ${rows.slice(0, 4).map((r) => r.text.replace(/\s+/g, " ").slice(0, 120)).join("\n#   ")}`);
+        assert.ok(rows[0].path?.endsWith("src/upload/retry.ts"), `the near-duplicate should rank first, got ${rows[0].path}`);
+        assert.ok(!rows.some((r) => r.path?.endsWith("src/net/fetchWithRetry.ts") && r.line <= 8), "the query range itself is not listed");
+        await shot("find-similar-sidebar");
+    });
+
+    it("an edit to a file on disk is indexed and found by a new search", async () => {
+        const before = statusKey(readState());
+        const file = join(WORKSPACE, "src/utils/strings.ts");
+        const lineOf = readFileSync(file, "utf8").split("\n").length + 1; // the appended text starts after a blank line
+        appendFileSync(file, [
+            "",
+            "/** Counts the edits (insertions, deletions, substitutions) needed to turn one word into another: Levenshtein distance. */",
+            "export function editDistance(a: string, b: string): number {",
+            "    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);",
+            "    for (let j = 1; j <= b.length; j++) d[0][j] = j;",
+            "    for (let i = 1; i <= a.length; i++)",
+            "        for (let j = 1; j <= b.length; j++)",
+            "            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));",
+            "    return d[a.length][b.length];",
+            "}",
+            "",
+        ].join("\n"));
+        const t = Date.now();
+        await until(() => {
+            const s = readState();
+            return s?.indexReady && statusKey(s) !== before;
+        }, "the state file to show the re-indexed file", 60000, 250);
+        timings.editToReindexedMs = Date.now() - t;
+        const rows = await paletteSearch("how many character edits turn one word into another", "src/utils/strings.ts");
+        const row = rows.find((r) => r.includes("src/utils/strings.ts"));
+        assert.match(row, /editDistance/, `the new function is the strings.ts hit: ${row}`);
+        const line = await acceptRow(rows, "src/utils/strings.ts");
+        assert.ok(line >= lineOf - 1 && line <= lineOf + 1, `hit starts at the new function (line ${lineOf}), label says ${line}`);
+        await expectEditorAt("strings.ts", line);
+    });
+
+    it("screenshots: panel and sidebar in the light theme", async () => {
+        await setTheme("Default Light Modern", "vs");
+        await runCommand(page, "Seek: Open Search Panel");
+        const panel = await webviewIn(".part.editor", "the Seek panel webview");
+        await searchInWebview(panel, "how is the access token refreshed when it expires", "src/auth/session.py");
+        await shot("panel-light");
+        await page.locator(".activitybar .action-item a[aria-label^='Seek']").first().click();
+        const view = await webviewIn(".part.sidebar", "the Seek sidebar webview");
+        await searchInWebview(view, "read page and per_page query parameters", "server/main.go");
+        await shot("sidebar-light");
+        await setTheme("Default Dark Modern", "vs-dark");
+    });
+});
