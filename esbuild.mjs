@@ -29,6 +29,8 @@ function copyAssets() {
     const wasmDir = join(dirname(require.resolve("@vscode/tree-sitter-wasm/package.json")), "wasm");
     mkdirSync("dist/grammars", { recursive: true });
     cpSync(wasmDir, "dist/grammars", { recursive: true, filter: (src) => !src.endsWith(".d.ts") });
+    // node-sqlite3-wasm loads its .wasm from the bundle's own folder (__dirname = dist/).
+    cpSync(require.resolve("node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm"), "dist/node-sqlite3-wasm.wasm");
     const codicons = join(dirname(require.resolve("@vscode/codicons/package.json")), "dist");
     mkdirSync("media/dist", { recursive: true });
     for (const f of ["codicon.css", "codicon.ttf"]) cpSync(join(codicons, f), join("media/dist", f));
@@ -52,6 +54,8 @@ const entries = [
     { ...nodeCommon, entryPoints: ["src/extension.ts"], outfile: "dist/extension.js" },
     { ...nodeCommon, entryPoints: ["src/cli.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
     { ...nodeCommon, entryPoints: ["src/core/embed/worker.ts"], outfile: "dist/worker.js" },
+    // The engine child process the extension forks (src/engineHost/engineClient.ts): core + store + indexer.
+    { ...nodeCommon, entryPoints: ["src/engineHost/engineProcess.ts"], outfile: "dist/engineProcess.js" },
 ];
 if (existsSync("media/src/results.ts")) {
     entries.push({

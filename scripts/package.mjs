@@ -2,7 +2,7 @@
 // Builds the production bundle, runs the prepackage check, packages a platform-specific VSIX with @vscode/vsce from
 // the .vscodeignore allow-list, then opens the VSIX and verifies what went in (and what must not have).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
@@ -24,26 +24,80 @@ function parseArgs(argv) {
 }
 
 /**
- * .vscodeignore names linux-x64's binary. For another target, write a copy with that target's folder and library
+ * .vscodeignore names linux-x64's binary. For another target, the staged copy gets that target's folder and library
  * names, so the allow-list stays the single source of what goes in.
  */
-function ignoreFileFor(target) {
-    if (target === "linux-x64") return join(REPO, ".vscodeignore");
+function ignoreTextFor(target) {
+    const text = readFileSync(join(REPO, ".vscodeignore"), "utf8");
+    if (target === "linux-x64") return text;
     const { platform } = parseTarget(target);
     const lib = { linux: "libonnxruntime.so*", darwin: "libonnxruntime*.dylib", win32: "onnxruntime.dll" }[platform];
-    const text = readFileSync(join(REPO, ".vscodeignore"), "utf8")
+    return text
         .replaceAll(ortBinDir("linux-x64"), ortBinDir(target))
         .replace(/(bin\/napi-v\d+\/\w+\/\w+\/)libonnxruntime\.so\*/, `$1${lib}`);
-    const file = join(REPO, `.e2e/vscodeignore-${target}`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    return file;
 }
 
-function run(cmd, args, what) {
+/** onnxruntime-node and the packages it requires (hoisted or nested), as folders relative to the repo. */
+function runtimeDependencyClosure(root = "onnxruntime-node") {
+    const seen = new Set();
+    const visit = (dir) => {
+        if (seen.has(dir)) return;
+        seen.add(dir);
+        const pkg = JSON.parse(readFileSync(join(REPO, dir, "package.json"), "utf8"));
+        for (const name of Object.keys(pkg.dependencies ?? {})) {
+            // Node's lookup: the package's own node_modules first, then each parent's.
+            let at = dir;
+            for (;;) {
+                const candidate = join(at, "node_modules", name);
+                if (existsSync(join(REPO, candidate, "package.json"))) {
+                    visit(candidate);
+                    break;
+                }
+                if (at === "." || at === "") throw new Error(`${dir} needs ${name}, which is not installed: run npm install`);
+                at = at.includes("node_modules") ? at.slice(0, at.lastIndexOf("node_modules")).replace(/\/$/, "") || "." : ".";
+            }
+        }
+    };
+    visit(join("node_modules", root));
+    return [...seen];
+}
+
+/**
+ * Copies what the VSIX may contain into .e2e/stage-<target>/ and packages from there: vsce matches every file of the
+ * folder and of each production dependency against the ignore file, which in the repository means the benchmark
+ * caches, .e2e/ and bench-only packages (~25 s); staged, a few hundred files (~5 s). The staged package.json lists
+ * only the dependency that ships (onnxruntime-node); the rest is bundled into dist/.
+ */
+function stage(target) {
+    const dir = join(REPO, ".e2e", `stage-${target}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+    const ort = "onnxruntime-node";
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ ...pkg, dependencies: { [ort]: pkg.dependencies[ort] } }, null, 2));
+    writeFileSync(join(dir, ".vscodeignore"), ignoreTextFor(target));
+    const manifest = JSON.parse(readFileSync(join(REPO, "models/manifest.json"), "utf8"));
+    const parts = ["README.md", "LICENSE", "CHANGELOG.md", "dist", "media", "models/manifest.json", `models/${manifest.default}`,
+        ...runtimeDependencyClosure(ort)];
+    const { platform, arch } = parseTarget(target);
+    const otherPlatform = (src) => {
+        const m = /\/bin\/napi-v\d+\/(\w+)(?:\/(\w+))?/.exec(src);
+        return m !== null && (m[1] !== platform || (m[2] !== undefined && m[2] !== arch));
+    };
+    for (const p of parts) {
+        if (!existsSync(join(REPO, p))) continue;
+        const from = join(REPO, p);
+        // A package's own node_modules is staged separately (only the parts of it in the closure); other platforms'
+        // binaries (~240 MB) are not copied at all.
+        cpSync(from, join(dir, p), { recursive: true, filter: (src) => src === from || (!src.slice(from.length).includes("/node_modules") && !otherPlatform(src)) });
+    }
+    return dir;
+}
+
+function run(cmd, args, what, cwd = REPO) {
     const t0 = Date.now();
     // stdin from /dev/null: vsce asks y/N questions and would wait forever without a terminal.
-    const r = spawnSync(cmd, args, { cwd: REPO, stdio: ["ignore", "inherit", "inherit"] });
+    const r = spawnSync(cmd, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
     if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status})`);
     console.log(`[package] ${what}: ${Date.now() - t0} ms`);
 }
@@ -91,13 +145,15 @@ export function packageVsix(argv = []) {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
     const out = opts.out ?? join(REPO, `${pkg.name}-${opts.target}-${pkg.version}.vsix`);
     if (opts.build) run(process.execPath, ["esbuild.mjs", "--production"], "node esbuild.mjs --production");
-    const ignoreFile = ignoreFileFor(opts.target);
-    const problems = prepackageProblems({ target: opts.target, ignoreFile });
+    const t = Date.now();
+    const dir = stage(opts.target);
+    console.log(`[package] staged in ${dir}: ${Date.now() - t} ms`);
+    const problems = prepackageProblems({ target: opts.target, ignoreFile: join(dir, ".vscodeignore") });
     if (problems.length) throw new Error(`prepackage check failed (${opts.target}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const vsce = join(REPO, "node_modules/@vscode/vsce/vsce");
-    const args = ["package", "--target", opts.target, "--out", out, "--ignoreFile", ignoreFile];
+    const args = ["package", "--target", opts.target, "--out", out];
     if (!pkg.repository) args.push("--allow-missing-repository");
-    run(process.execPath, [vsce, ...args], `vsce ${args.join(" ")}`);
+    run(process.execPath, [vsce, ...args], `vsce ${args.join(" ")}`, dir);
     summarize(out, verifyVsix(out, opts.target));
     return out;
 }

@@ -40,7 +40,7 @@ export class Ctx implements vscode.Disposable {
     readonly client: EngineClient;
     readonly index: IndexService;
     readonly search: SearchService;
-    readonly opener = new RangeOpener();
+    readonly opener = new RangeOpener(() => this.panel?.visibleColumn());
     readonly resultsView: ResultsViewProvider;
     /** The results panel while it is open (singleton). */
     panel: ResultsPanel | undefined;

@@ -18,6 +18,8 @@ export function testState(ctx: Ctx): Record<string, unknown> {
         indexReady: ctx.index.isReady(),
         paused: ctx.index.isPaused,
         summary: ctx.index.summary(),
+        // The engine's IndexStatus per folder name (files, chunks, lastIndexedAt...): changes when a re-index lands.
+        status: Object.fromEntries(ctx.index.list().map((f) => [f.folder.name, f.status ?? null])),
         folders: ctx.index.list().map((f) => ({
             name: f.folder.name,
             uri: f.folder.uri.toString(),
@@ -49,8 +51,9 @@ export function testState(ctx: Ctx): Record<string, unknown> {
     };
 }
 
+/** A JSON copy: in-process callers of executeCommand get the object itself, which must not change under them. */
 export function testStateCommand(ctx: Ctx): Record<string, unknown> {
-    return testState(ctx);
+    return JSON.parse(JSON.stringify(testState(ctx))) as Record<string, unknown>;
 }
 
 /** Writes the snapshot to SEEK_TEST_STATE_FILE (atomically, throttled) when that variable is set. */

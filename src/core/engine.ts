@@ -48,6 +48,7 @@ export interface SimilarTarget {
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CHUNKER_VERSION } from "./chunk/index";
+import { MAX_FILE_BYTES } from "./discovery/defaults";
 import { formatDocument, instructionSetId, promptFor } from "./embed/instructions";
 import { resolveModel, type ModelSpec } from "./embed/modelRegistry";
 import { createEmbedder } from "./embed/workerEmbedder";
@@ -58,10 +59,10 @@ import { IndexStore } from "./store/indexStore";
 import { rankHits } from "./search/ranker";
 import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
 
-/** Default cap on file size; bigger files are mostly generated or data. */
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 /** Chunk budget in tokens, below the model's limit: smaller units rank more precisely and leave room for the header. */
 const MAX_CHUNK_TOKENS = 400;
+/** Cosine penalty for Find Similar hits from the query's own file (see similar()). */
+const SAME_FILE_PENALTY = 0.1;
 /** Skipped files remembered for display; the log has them all. */
 const MAX_SKIPPED_KEPT = 1000;
 
@@ -86,7 +87,7 @@ export class SeekEngine {
             embedder,
             prompt: (input) => this.prompt(input),
             logger,
-            maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES,
             maxChunkTokens: Math.min(MAX_CHUNK_TOKENS, model.maxTokens - 32),
             include: options.include,
             exclude: options.exclude,
@@ -146,15 +147,22 @@ export class SeekEngine {
         const path = this.relativePath(target.path);
         const source = await this.similarSource(path, target);
         const vector = await this.embedQuery(
-            { role: "similar", domain: domainOf(source.kind), language: source.language, text: formatDocument(source) },
+            // Without its path: a shared path would pull the query's own neighbours above look-alikes elsewhere.
+            { role: "similar", domain: domainOf(source.kind), language: source.language, text: formatDocument(source, { includePath: false }) },
             opts.signal,
         );
+        const top = opts.top ?? 10;
         const hits = rankHits(this.store, vector, "", {
             ...opts,
+            top: top * 2,
             mode: "vector",
             excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
         });
-        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
+        // Neighbours in the query's own file share its imports, names and comments, so they look alike without
+        // being the look-alike code elsewhere that Find Similar is for; they are demoted, not dropped.
+        for (const h of hits) if (h.path === path) h.score -= SAME_FILE_PENALTY;
+        hits.sort((a, b) => b.score - a.score);
+        return { hits: hits.slice(0, top), coverage: this.coverage(), elapsedMs: performance.now() - started };
     }
 
     status(): IndexStatus {

@@ -74,7 +74,8 @@ export class Indexer {
             include: this.deps.include,
             exclude: this.deps.exclude,
             onSkip: (s) => {
-                progress.skipped++;
+                // Ignored files (gitignore, node_modules) are by design, not a problem worth counting.
+                if (s.reason !== "ignored") progress.skipped++;
                 this.deps.onSkip(s);
             },
             signal,

@@ -24,6 +24,8 @@ export class FolderIndex {
     readonly pendingPaths = new Set<string>();
     /** A watcher batch asked for a full run that has not happened yet. */
     needsFullRun = false;
+    /** A full run finished in this session (an empty index is then "ready": there is just nothing in it). */
+    ranOnce = false;
     /** Resolves after the first open attempt, successful or not (searches wait for it). */
     readonly firstOpen: Promise<void>;
     private markOpened!: () => void;
@@ -52,9 +54,10 @@ export class FolderIndex {
         return rel.split(sep).join("/");
     }
 
-    /** Files done/total: the run's counts while it runs (or after it ran), else the index summary's. */
+    /** Files done/total: the run's counts while it runs, else the index summary's (fresher after refreshes). */
     counts(): { done: number; total: number } {
-        if (this.progress && this.progress.filesTotal > 0) return { done: this.progress.filesDone, total: this.progress.filesTotal };
+        const p = this.progress;
+        if (p && p.filesTotal > 0 && (this.phase === "indexing" || !this.status)) return { done: p.filesDone, total: p.filesTotal };
         if (this.status) return { done: this.status.files, total: this.status.files + this.status.pendingFiles };
         return { done: 0, total: 0 };
     }

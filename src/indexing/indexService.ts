@@ -77,9 +77,12 @@ export class IndexService implements vscode.Disposable {
         return summarize(this.list(), this.enabled());
     }
 
-    /** Searchable: at least one folder's engine is open and has content or has finished a run. */
+    /**
+     * Searchable: at least one folder's engine is open and has content (from an earlier session, or the first
+     * batches of this run), or has finished a run (a folder with nothing to index).
+     */
     isReady(): boolean {
-        return this.list().some((f) => f.isOpen && ((f.status?.chunks ?? 0) > 0 || f.phase === "idle"));
+        return this.list().some((f) => f.isOpen && ((f.status?.chunks ?? 0) > 0 || (f.progress?.chunksEmbedded ?? 0) > 0 || f.ranOnce));
     }
 
     pause(): void {
@@ -122,7 +125,7 @@ export class IndexService implements vscode.Disposable {
                 f.options = this.optionsFor(f.folder);
                 await this.openFolder(f);
             }
-            await this.runFolders("restart", controller);
+            if (!this.paused && this.enabled() && !controller.signal.aborted) await this.runFolders("restart", controller);
         });
     }
 
@@ -182,6 +185,8 @@ export class IndexService implements vscode.Disposable {
     private async openFolder(f: FolderIndex): Promise<void> {
         f.phase = "starting";
         f.error = undefined;
+        f.ranOnce = false;
+        f.progress = undefined;
         this.changed();
         try {
             f.status = await this.deps.client.request("open", { key: f.key, options: f.options });
@@ -244,7 +249,7 @@ export class IndexService implements vscode.Disposable {
         this.changed();
         const started = Date.now();
         try {
-            await this.deps.client.request("run", { key: f.key, priorityPaths: this.visiblePaths(f) }, {
+            const last = await this.deps.client.request("run", { key: f.key, priorityPaths: this.visiblePaths(f) }, {
                 signal,
                 onProgress: (p) => {
                     f.progress = p;
@@ -254,7 +259,8 @@ export class IndexService implements vscode.Disposable {
             });
             f.status = await this.deps.client.request("status", { key: f.key });
             f.phase = "idle";
-            const skipped = f.progress?.skipped ?? 0;
+            f.ranOnce = true;
+            const skipped = last?.skipped ?? 0;
             this.deps.log.info(
                 `${f.folder.name}: indexed ${f.status.files} files (${f.status.chunks} chunks) in ${Date.now() - started} ms` +
                     (skipped > 0 ? `; ${skipped} skipped (see the warnings above)` : ""),

@@ -11,35 +11,57 @@ const RESOLUTION_MS = 10;
 export interface LagStats {
     p99Ms: number;
     maxMs: number;
-    /** Number of samples the histogram holds (0 = nothing measured yet). */
+    /** Number of samples behind the numbers (0 = nothing measured yet). */
     samples: number;
 }
 
-export class LagMonitor {
-    private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-    private active = 0;
+const NONE: LagStats = { p99Ms: 0, maxMs: 0, samples: 0 };
 
-    /** Starts measuring (nested calls are counted); returns a function that stops this measurement. */
+export class LagMonitor {
+    private current: IntervalHistogram | undefined;
+    private active = 0;
+    /** Stats of the finished run with the most samples: the big (first) build is the one that matters. */
+    private longest: LagStats = NONE;
+
+    /**
+     * Starts measuring (nested calls are counted); returns a function that stops this measurement. Each run gets a
+     * fresh histogram: re-enabling one would count the idle gap between runs as one huge delay, and an event-loop
+     * histogram cannot be merged into another.
+     */
     begin(): () => void {
-        if (this.active++ === 0) this.histogram.enable();
+        if (this.active++ === 0) {
+            this.current = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+            this.current.enable();
+        }
         let ended = false;
         return () => {
             if (ended) return;
             ended = true;
-            if (--this.active === 0) this.histogram.disable();
+            if (--this.active > 0 || !this.current) return;
+            this.current.disable();
+            const run = statsOf(this.current);
+            if (run.samples >= this.longest.samples) this.longest = run;
+            this.current = undefined;
         };
     }
 
-    /** Delay beyond the sampling interval, over every indexing run of this session. */
+    /** The run in flight if it has more samples than the longest finished one, else that one. */
     stats(): LagStats {
-        const h = this.histogram;
-        if (h.count === 0) return { p99Ms: 0, maxMs: 0, samples: 0 };
-        return { p99Ms: round(h.percentile(99) / 1e6), maxMs: round(h.max / 1e6), samples: h.count };
+        const running = this.current ? statsOf(this.current) : NONE;
+        return running.samples > this.longest.samples ? running : this.longest;
     }
 
     dispose(): void {
-        this.histogram.disable();
+        this.current?.disable();
+        this.current = undefined;
     }
+}
+
+/** The histogram holds timer intervals (resolution + delay); the lag is what exceeds the resolution. */
+function statsOf(h: IntervalHistogram): LagStats {
+    if (h.count === 0) return NONE;
+    const lag = (ns: number) => round(Math.max(0, ns / 1e6 - RESOLUTION_MS));
+    return { p99Ms: lag(h.percentile(99)), maxMs: lag(h.max), samples: h.count };
 }
 
 function round(ms: number): number {

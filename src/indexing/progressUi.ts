@@ -4,7 +4,7 @@
  * Rebuild Index. Quiet incremental runs show only the status bar.
  */
 import * as vscode from "vscode";
-import type { IndexStateDto } from "../protocol/messages";
+import type { IndexStateDto, WebviewAction } from "../protocol/messages";
 
 /** How a run shows itself: `quiet` = status bar only. */
 export type RunUiKind = "quiet" | "window" | "notification";
@@ -12,7 +12,16 @@ export type RunUiKind = "quiet" | "window" | "notification";
 /** A run with at least this many files still to do is worth a Window progress entry; fewer stay quiet. */
 export const QUIET_RUN_FILES = 20;
 
-const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.search", "seek.rebuildIndex"];
+const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.search", "seek.rebuildIndex", "seek.fetchModel", "workbench.action.openSettings"];
+
+/** Tooltip links for the actions an error state suggests. */
+const ACTION_LINKS: Record<WebviewAction, string> = {
+    showLog: "", // always listed last
+    rebuildIndex: "[$(refresh) Rebuild Index](command:seek.rebuildIndex)",
+    fetchModel: "[$(cloud-download) Fetch Model](command:seek.fetchModel)",
+    resumeIndexing: "[$(play) Resume](command:seek.resumeIndexing)",
+    openSettings: `[$(gear) Settings](command:workbench.action.openSettings?${encodeURIComponent(JSON.stringify(["@ext:seek-dev.seek"]))})`,
+};
 
 export function formatCount(n: number): string {
     return n.toLocaleString("en-US");
@@ -113,7 +122,7 @@ export class IndexStatusBar implements vscode.Disposable {
                 item.text = "$(warning) Seek";
                 item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
                 lines.push(state.message ?? "Seek could not index this workspace.");
-                links.push("[$(refresh) Rebuild Index](command:seek.rebuildIndex)");
+                for (const a of state.actions ?? ["rebuildIndex"]) if (ACTION_LINKS[a]) links.push(ACTION_LINKS[a]);
                 break;
             case "idle":
                 item.text = "$(search) Seek";

@@ -1,7 +1,7 @@
 /**
  * Folds the per-folder states into the one state the status bar and the webviews show.
  */
-import { isCoreError } from "../core/errors";
+import { describeError } from "../commands/reportError";
 import type { IndexStateDto } from "../protocol/messages";
 import type { FolderIndex, FolderPhase } from "./folderIndex";
 
@@ -22,13 +22,11 @@ export function summarize(folders: FolderIndex[], enabled: boolean): IndexStateD
     const running = folders.find((f) => f.phase === "indexing");
     if (running?.progress?.etaSeconds !== undefined) state.etaSeconds = running.progress.etaSeconds;
     const failed = folders.find((f) => f.phase === "error");
-    if (phase === "error" && failed) state.message = errorText(failed);
+    if (phase === "error" && failed) {
+        const d = describeError(failed.error);
+        state.message = folders.length > 1 ? `${failed.folder.name}: ${d.message}` : d.message;
+        state.actions = d.actions;
+    }
     else if (phase === "disabled" || !enabled) state.message = "Indexing is turned off (seek.indexing.enabled). Search uses the existing index.";
     return state;
-}
-
-function errorText(f: FolderIndex): string {
-    const err = f.error;
-    const what = isCoreError(err) ? err.message : err instanceof Error ? err.message : String(err);
-    return `${f.folder.name}: ${what}`;
 }

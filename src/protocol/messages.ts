@@ -62,6 +62,8 @@ export interface IndexStateDto {
     etaSeconds?: number;
     /** Short human text for the error or disabled phases. */
     message?: string;
+    /** Actions that may help in the error phase (e.g. Fetch Model for a missing model). */
+    actions?: WebviewAction[];
 }
 
 /** Host commands a webview button may run; anything else is refused. */
@@ -215,13 +217,14 @@ export function isHit(x: unknown): x is HitDto {
 export function isIndexState(x: unknown): x is IndexStateDto {
     return (
         isObj(x) &&
-        hasOnlyKeys(x, ["phase", "filesDone", "filesTotal", "coverage"], ["etaSeconds", "message"]) &&
+        hasOnlyKeys(x, ["phase", "filesDone", "filesTotal", "coverage"], ["etaSeconds", "message", "actions"]) &&
         isOneOf(x.phase, ["starting", "indexing", "idle", "paused", "disabled", "error", "noFolder"] as const) &&
         isNat(x.filesDone) &&
         isNat(x.filesTotal) &&
         isNum(x.coverage) &&
         (x.etaSeconds === undefined || isNum(x.etaSeconds)) &&
-        (x.message === undefined || isStr(x.message, 1000))
+        (x.message === undefined || isStr(x.message, 1000)) &&
+        (x.actions === undefined || (Array.isArray(x.actions) && x.actions.every((a) => isOneOf(a, WEBVIEW_ACTIONS))))
     );
 }
 

@@ -26,6 +26,9 @@ export function locationUri(loc: LocationDto, log: Log): vscode.Uri | undefined 
 }
 
 export class RangeOpener implements vscode.Disposable {
+    /** @param panelColumn where the Seek panel is shown, if it is open and visible */
+    constructor(private readonly panelColumn: () => vscode.ViewColumn | undefined) {}
+
     private readonly decoration = vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
         backgroundColor: new vscode.ThemeColor("editor.rangeHighlightBackground"),
@@ -43,12 +46,25 @@ export class RangeOpener implements vscode.Disposable {
         const from = Math.min(Math.max(0, start), last);
         const to = Math.min(Math.max(from, end), last);
         const range = new vscode.Range(from, 0, to, doc.lineAt(to).text.length);
+        const editor = await vscode.window.showTextDocument(doc, { preview: opts.preview, preserveFocus: opts.preserveFocus, viewColumn: this.column() });
         // Anchor at the end, cursor at the start: the whole range is selected and "Ln" shows its first line.
-        const selection = new vscode.Selection(range.end, range.start);
-        const editor = await vscode.window.showTextDocument(doc, { preview: opts.preview, preserveFocus: opts.preserveFocus, selection });
+        // (showTextDocument's `selection` option is a Range and would put the cursor at the end.)
+        editor.selection = new vscode.Selection(range.end, range.start);
         editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
         if (opts.highlight) this.flash(editor, range);
         return editor;
+    }
+
+    /**
+     * Where results open: the active group, unless the Seek panel is what is active there; then the group of another
+     * visible editor (or beside), so opening a result never covers the results themselves.
+     */
+    private column(): vscode.ViewColumn {
+        const panelColumn = this.panelColumn();
+        const active = vscode.window.tabGroups.activeTabGroup.viewColumn;
+        if (panelColumn === undefined || panelColumn !== active) return vscode.ViewColumn.Active;
+        const other = vscode.window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== panelColumn);
+        return other?.viewColumn ?? vscode.ViewColumn.Beside;
     }
 
     private flash(editor: vscode.TextEditor, range: vscode.Range): void {

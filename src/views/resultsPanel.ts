@@ -20,7 +20,7 @@ export class ResultsPanel implements vscode.Disposable {
     ) {
         this.controller = new ResultsController(panel.webview, "panel", ctx);
         this.disposables.push(this.controller);
-        panel.iconPath = new vscode.ThemeIcon("search");
+        panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, "media", "seek.svg");
         panel.onDidDispose(() => this.dispose(), this, this.disposables);
         panel.onDidChangeViewState((e) => {
             if (!e.webviewPanel.visible) this.controller.markHidden();
@@ -47,6 +47,11 @@ export class ResultsPanel implements vscode.Disposable {
     static revive(ctx: Ctx, panel: vscode.WebviewPanel): void {
         ctx.panel?.dispose();
         new ResultsPanel(panel, ctx);
+    }
+
+    /** The panel's editor column while it is visible. */
+    visibleColumn(): vscode.ViewColumn | undefined {
+        return this.panel.visible ? this.panel.viewColumn : undefined;
     }
 
     postDefaults(): void {

@@ -46,10 +46,14 @@ async function shot(name) {
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-/** Switches the color theme through the user settings file, as a user editing settings.json would. */
+/** Switches the color theme the way a user does: Preferences: Color Theme, pick it. */
 async function setTheme(theme, bodyClass) {
-    const settings = JSON.parse(readFileSync(SETTINGS_FILE, "utf8"));
-    writeFileSync(SETTINGS_FILE, JSON.stringify({ ...settings, "workbench.colorTheme": theme }, null, 2));
+    await quickInput(page, "F1", ">Preferences: Color Theme", "Preferences: Color Theme");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(theme);
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: theme }).first().waitFor({ state: "visible" });
+    await page.keyboard.press("Enter");
     await page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 20000 });
 }
 
@@ -69,16 +73,28 @@ async function webviewIn(partSelector, what, timeout = 20000) {
     }, what, timeout);
 }
 
-/** The rendered result rows of a results webview: path, start line and score parsed from each row's text. */
-async function resultRows(frame) {
-    return frame.locator("#results > li").evaluateAll((lis) => lis.map((li) => li.textContent ?? ""));
+/** Shows the Seek view container; clicking its activity-bar icon when it is already shown would hide it. */
+async function showSeekSidebar() {
+    const item = page.locator(".activitybar .action-item", { has: page.locator("a[aria-label^='Seek']") }).first();
+    await item.waitFor({ timeout: 10000 });
+    const shown = await item.evaluate((e) => e.classList.contains("checked"));
+    const sidebarVisible = await page.locator(".part.sidebar").first().isVisible();
+    if (!shown || !sidebarVisible) await item.locator("a").click();
 }
 
-function parseRow(text) {
-    const m = /([\w./-]+\.\w+)\s*:\s*(\d+)/.exec(text);
-    const score = /\b(0\.\d+|1\.0+)\b/.exec(text);
-    return { path: m?.[1], line: m ? +m[2] : undefined, score: score ? +score[1] : undefined, text };
+/** The rendered result rows of a results webview (media/src/render.ts): path, first line, score, aria-label. */
+async function resultRows(frame) {
+    const rows = await frame.locator("#results > li.hit").evaluateAll((lis) => lis.map((li) => ({
+        path: li.querySelector(".hit-path")?.textContent ?? undefined,
+        lines: li.querySelector(".hit-lines")?.textContent ?? "",
+        score: li.querySelector(".hit-score")?.textContent ?? "",
+        text: li.getAttribute("aria-label") ?? "",
+    })));
+    return rows.map((r) => ({ ...r, line: +(/^:(\d+)/.exec(r.lines)?.[1] ?? NaN), score: r.score === "" ? undefined : +r.score }));
 }
+
+/** Last line of a result row (".hit-lines" is ":11–28" or ":11"). */
+const lineEnd = (r) => +(/(\d+)\s*$/.exec(r.lines)?.[1] ?? r.line);
 
 /** Types a query in a results webview and waits until a row mentions `expectPath`; returns the parsed rows. */
 async function searchInWebview(frame, query, expectPath) {
@@ -87,7 +103,7 @@ async function searchInWebview(frame, query, expectPath) {
     await input.fill(query);
     await input.press("Enter");
     return until(async () => {
-        const rows = (await resultRows(frame)).map(parseRow);
+        const rows = await resultRows(frame);
         return rows.some((r) => r.path?.endsWith(expectPath)) ? rows : null;
     }, `"${expectPath}" in the results for "${query}"`, 30000);
 }
@@ -95,22 +111,33 @@ async function searchInWebview(frame, query, expectPath) {
 /** Runs the palette search and returns the QuickPick rows once one mentions `expectPath`. */
 async function paletteSearch(query, expectPath) {
     await runCommand(page, "Seek: Search by Meaning");
-    const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(query);
+    await openQuickInputText(query);
     return until(async () => {
         const rows = await quickPickRows(page);
         return rows.some((r) => r.includes(expectPath)) ? rows : null;
     }, `"${expectPath}" among the QuickPick rows for "${query}"`, 30000);
 }
 
-/** Moves to the QuickPick row mentioning `expectPath`, presses Enter, and returns the line its label shows. */
-async function acceptRow(rows, expectPath) {
-    const index = rows.findIndex((r) => r.includes(expectPath));
+/** Types into the QuickPick the last command opened (it is open already: no key to press). */
+async function openQuickInputText(text) {
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible" });
+    await until(async () => (await input.getAttribute("placeholder"))?.includes("Describe what you are looking for"), "the Seek QuickPick", 10000);
+    await input.fill(text);
+}
+
+/**
+ * Moves to the first QuickPick row mentioning `expectPath` (and `symbol`, when given), presses Enter, waits for the
+ * QuickPick to close, and returns the line the row's label shows.
+ */
+async function acceptRow(rows, expectPath, symbol) {
+    let index = rows.findIndex((r) => r.includes(expectPath) && (!symbol || r.includes(symbol)));
+    if (index < 0) index = rows.findIndex((r) => r.includes(expectPath));
     for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
     const line = +(new RegExp(`${expectPath.replace(/[.]/g, "\\.")}:(\\d+)`).exec(rows[index])?.[1] ?? NaN);
     await page.keyboard.press("Enter");
-    return line;
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+    return { line, row: rows[index], rank: index + 1 };
 }
 
 async function expectEditorAt(fileName, line) {
@@ -158,28 +185,29 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         const rank = rows.findIndex((r) => r.includes("src/upload/retry.ts"));
         assert.ok(rank >= 0 && rank < 3, `retry.ts should rank in the top 3, got rank ${rank + 1}`);
         await shot("palette-search");
-        const line = await acceptRow(rows, "src/upload/retry.ts");
-        // retryUpload's doc comment starts at line 11, the function at 15, its body ends at 28.
-        assert.ok(line >= 11 && line <= 15, `retry.ts hit should start at retryUpload (lines 11-15), label says ${line}`);
+        const { line, row } = await acceptRow(rows, "src/upload/retry.ts", "retryUpload");
         await expectEditorAt("retry.ts", line);
+        // retryUpload's doc comment starts at line 11, the function at 15, its body ends at 28.
+        assert.match(row, /retryUpload/, `the retryUpload function is among the rows: ${row}`);
+        assert.ok(line >= 11 && line <= 15, `the retryUpload row should start at lines 11-15, label says ${line}`);
     });
 
     it("panel: Seek: Open Search Panel shows ranked results; clicking one opens the editor there", async () => {
         await runCommand(page, "Seek: Open Search Panel");
         const frame = await webviewIn(".part.editor", "the Seek panel webview");
         const rows = await searchInWebview(frame, "how is the access token refreshed when it expires", "src/auth/session.py");
-        console.log(`# panel rows:\n#   ${rows.slice(0, 4).map((r) => r.text.replace(/\s+/g, " ").slice(0, 120)).join("\n#   ")}`);
+        console.log(`# panel rows:\n#   ${rows.slice(0, 4).map((r) => r.text).join("\n#   ")}`);
         assert.ok(rows[0].path?.endsWith("src/auth/session.py"), `session.py should rank first, got ${rows[0].path}`);
         const scores = rows.map((r) => r.score).filter((s) => s !== undefined);
         assert.ok(scores.length >= 2, "result rows show scores");
         assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "results are ranked by score");
         await shot("panel-dark");
-        await frame.locator("#results > li").first().click();
+        await frame.locator("#results > li.hit .hit-path").first().click();
         await expectEditorAt("session.py", rows[0].line);
     });
 
     it("sidebar: the Seek view in the activity bar searches", async () => {
-        await page.locator(".activitybar .action-item a[aria-label^='Seek']").first().click();
+        await showSeekSidebar();
         const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
         const rows = await searchInWebview(frame, "read page and per_page query parameters", "server/main.go");
         assert.ok(rows.findIndex((r) => r.path?.endsWith("server/main.go")) < 3, "main.go in the top 3");
@@ -197,13 +225,16 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await shot("context-menu");
         await item.click();
         const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
-        const rows = await until(async () => {
-            const r = (await resultRows(frame)).map(parseRow);
-            return r.some((x) => x.path?.endsWith("src/upload/retry.ts")) ? r : null;
-        }, "src/upload/retry.ts among the Find Similar results", 30000);
-        console.log(`# similar rows:\n#   ${rows.slice(0, 4).map((r) => r.text.replace(/\s+/g, " ").slice(0, 120)).join("\n#   ")}`);
-        assert.ok(rows[0].path?.endsWith("src/upload/retry.ts"), `the near-duplicate should rank first, got ${rows[0].path}`);
-        assert.ok(!rows.some((r) => r.path?.endsWith("src/net/fetchWithRetry.ts") && r.line <= 8), "the query range itself is not listed");
+        // The view may still show the previous search: wait for the Find Similar answer ("Similar to <file>:<line>").
+        await until(async () => /Similar to fetchWithRetry\.ts/.test((await frame.locator("#summary").textContent()) ?? ""),
+            "the sidebar to show Find Similar results", 30000);
+        const rows = await resultRows(frame);
+        console.log(`# similar rows:\n#   ${rows.slice(0, 4).map((r) => r.text).join("\n#   ")}`);
+        const rank = rows.findIndex((r) => r.path?.endsWith("src/upload/retry.ts") && /retryUpload/.test(r.text));
+        assert.ok(rank >= 0 && rank < 3, `the near-duplicate retryUpload should rank in the top 3, got rank ${rank + 1}`);
+        const clicked = 11; // the line right-clicked above, inside fetchWithRetry (lines 3-20)
+        const self = rows.find((r) => r.path?.endsWith("src/net/fetchWithRetry.ts") && r.line <= clicked && lineEnd(r) >= clicked);
+        assert.equal(self, undefined, `the query range itself is listed: ${self?.text}`);
         await shot("find-similar-sidebar");
     });
 
@@ -231,11 +262,10 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         }, "the state file to show the re-indexed file", 60000, 250);
         timings.editToReindexedMs = Date.now() - t;
         const rows = await paletteSearch("how many character edits turn one word into another", "src/utils/strings.ts");
-        const row = rows.find((r) => r.includes("src/utils/strings.ts"));
-        assert.match(row, /editDistance/, `the new function is the strings.ts hit: ${row}`);
-        const line = await acceptRow(rows, "src/utils/strings.ts");
-        assert.ok(line >= lineOf - 1 && line <= lineOf + 1, `hit starts at the new function (line ${lineOf}), label says ${line}`);
+        const { line, row } = await acceptRow(rows, "src/utils/strings.ts", "editDistance");
         await expectEditorAt("strings.ts", line);
+        assert.match(row, /editDistance/, `the new function is the strings.ts hit: ${row}`);
+        assert.ok(line >= lineOf - 1 && line <= lineOf + 1, `hit starts at the new function (line ${lineOf}), label says ${line}`);
     });
 
     it("screenshots: panel and sidebar in the light theme", async () => {
@@ -244,7 +274,7 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         const panel = await webviewIn(".part.editor", "the Seek panel webview");
         await searchInWebview(panel, "how is the access token refreshed when it expires", "src/auth/session.py");
         await shot("panel-light");
-        await page.locator(".activitybar .action-item a[aria-label^='Seek']").first().click();
+        await showSeekSidebar();
         const view = await webviewIn(".part.sidebar", "the Seek sidebar webview");
         await searchInWebview(view, "read page and per_page query parameters", "server/main.go");
         await shot("sidebar-light");

@@ -35,14 +35,30 @@ export async function waitForWorkbench(page, fileInRoot, timeout = 60000) {
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: fileInRoot }).first().waitFor({ timeout });
 }
 
-/** Opens the quick input with `key` (F1, Control+P), types `text`, waits for a row containing `rowText`, presses Enter. */
+/**
+ * Opens the quick input with `key` (F1, Control+P) and types `text`. Waits for any earlier quick input to close
+ * first, and checks the text landed in the input: a key pressed while an editor is still taking focus (after a
+ * QuickPick opened a file) can close the new quick input again, and the typing would go into the editor.
+ */
+export async function openQuickInput(page, key, text, timeout = 15000) {
+    const widget = page.locator(".quick-input-widget");
+    const input = widget.locator(".quick-input-box input");
+    for (let attempt = 1; ; attempt++) {
+        await widget.waitFor({ state: "hidden", timeout }).catch(() => page.keyboard.press("Escape"));
+        await page.keyboard.press(key);
+        await input.waitFor({ state: "visible", timeout });
+        await input.fill(text);
+        if ((await widget.isVisible()) && (await input.inputValue()) === text) return input;
+        if (attempt === 3) throw new Error(`could not type "${text}" into the quick input opened with ${key}`);
+    }
+}
+
+/** Opens the quick input with `key`, types `text`, waits for a row containing `rowText`, presses Enter. */
 export async function quickInput(page, key, text, rowText, timeout = 15000) {
-    await page.keyboard.press(key);
-    const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible", timeout });
-    await input.fill(text);
+    await openQuickInput(page, key, text, timeout);
     await page.locator(".quick-input-widget .monaco-list-row", { hasText: rowText }).first().waitFor({ state: "visible", timeout });
     await page.keyboard.press("Enter");
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout });
 }
 
 /** Runs a command from the palette by its title (exact row text). */

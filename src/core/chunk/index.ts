@@ -18,7 +18,7 @@ export { estimateTokens } from "./tokens";
  * Version of the chunker's output. Part of the index identity: bump it whenever the same file would be chunked
  * differently, so existing indexes are rebuilt rather than mixing old and new boundaries.
  */
-export const CHUNKER_VERSION = "ts-1";
+export const CHUNKER_VERSION = "ts-2";
 
 /** Options for {@link chunkFile}. */
 export interface ChunkOptions {

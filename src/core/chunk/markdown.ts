@@ -10,8 +10,12 @@ import type { Piece } from "./pieces";
 /** Separator of heading titles in a section's symbol. */
 export const HEADING_PATH_SEPARATOR = " > ";
 
-/** Share of the budget under which a section counts as tiny and is merged with the next one. */
-const TINY_SECTION_SHARE = 0.25;
+/**
+ * Estimated tokens under which a section counts as tiny (a heading and a line or so) and is merged with the next one.
+ * Kept small: sections are the natural unit of docs retrieval, and merging real sections blurs their vectors and
+ * loses their heading path (measured on the fixture README: "proxy settings" fell out of the top 3).
+ */
+const TINY_SECTION_TOKENS = 32;
 
 interface Section {
     start: number;
@@ -146,7 +150,7 @@ function mergeTiny<P extends Piece & { path: string[] }>(
     pieces: P[],
     maxTokens: number,
 ): P[] {
-    const tiny = Math.floor(maxTokens * TINY_SECTION_SHARE);
+    const tiny = Math.min(TINY_SECTION_TOKENS, Math.floor(maxTokens / 4));
     const out: P[] = [];
     for (const p of pieces) {
         const last = out[out.length - 1];
@@ -157,7 +161,8 @@ function mergeTiny<P extends Piece & { path: string[] }>(
             p.start > last.end &&
             src.tokens(last.start, last.end) <= tiny
         ) {
-            const path = commonPath(last.path, p.path);
+            // A parent's short intro merged into its first subsection is named by the subsection.
+            const path = isPrefix(last.path, p.path) ? p.path : commonPath(last.path, p.path);
             if (path && src.tokens(last.start, p.end) <= maxTokens) {
                 out[out.length - 1] = { ...p, start: last.start, path };
                 continue;
@@ -166,4 +171,8 @@ function mergeTiny<P extends Piece & { path: string[] }>(
         out.push(p);
     }
     return out;
+}
+
+function isPrefix(parent: string[], child: string[]): boolean {
+    return parent.length <= child.length && parent.every((t, i) => t === child[i]);
 }

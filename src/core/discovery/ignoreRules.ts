@@ -47,6 +47,7 @@ export function parseRuleFile(base: string, source: string, content: string): Ru
     const ig = ignore({ ignorecase: IGNORE_CASE });
     // ignore() splits on newlines itself, but a mark needs one pattern per entry.
     const patterns = content
+        .replace(/^\uFEFF/, "")
         .split(/\r?\n/)
         .filter((line) => line.trim() !== "" && !line.startsWith("#"))
         .map((pattern) => ({ pattern, mark: source }));

@@ -83,7 +83,13 @@ export async function expandDir(ctx: WalkContext, dir: DirTask): Promise<WalkTas
     const candidates: Candidate[] = [];
     for (const d of dirents) {
         if (VCS_DIRS.has(d.name)) continue;
-        const c = await toCandidate(ctx, dir, d);
+        const rel = dir.rel === "" ? d.name : `${dir.rel}/${d.name}`;
+        const abs = dir.abs + sep + d.name;
+        // Only symlinks need I/O to learn their type. FIFOs, sockets and devices pass as files; fileEntry reports
+        // them once stat says what they are.
+        const c = d.isSymbolicLink()
+            ? await resolveLink(ctx, dir, d.name, rel, abs)
+            : { name: d.name, rel, abs, isDir: d.isDirectory() };
         if (c) candidates.push(c);
     }
     // A directory sorts as "name/" so that pre-order over sorted siblings is exactly the order of the full paths.
@@ -100,8 +106,7 @@ export async function expandDir(ctx: WalkContext, dir: DirTask): Promise<WalkTas
         else if (c.isDir) {
             if (c.linkReal !== undefined && !claimLinkTarget(ctx, c)) return;
             out.push(childDir(dir, c, layers));
-        }
-        else {
+        } else {
             const entry = fileEntry(ctx, c, stats.get(c));
             if (entry) out.push({ kind: "file", entry });
         }
@@ -178,16 +183,7 @@ async function statAll(ctx: WalkContext, files: Candidate[]): Promise<Map<Candid
     return out;
 }
 
-/** Resolves the entry's type; follows symlinks that stay inside the folder. Skips (and reports) the rest. */
-async function toCandidate(ctx: WalkContext, dir: DirTask, d: Dirent): Promise<Candidate | undefined> {
-    const rel = dir.rel === "" ? d.name : `${dir.rel}/${d.name}`;
-    const abs = dir.abs + sep + d.name;
-    if (d.isDirectory()) return { name: d.name, rel, abs, isDir: true };
-    if (d.isSymbolicLink()) return resolveLink(ctx, dir, d.name, rel, abs);
-    // Regular files, and FIFOs/sockets/devices, which fileEntry reports after stat says what they are.
-    return { name: d.name, rel, abs, isDir: false };
-}
-
+/** Follows a symlink that stays inside the folder; skips (and reports) loops, broken links and links out. */
 async function resolveLink(ctx: WalkContext, dir: DirTask, name: string, rel: string, abs: string): Promise<Candidate | undefined> {
     let real: string;
     let st: Stats;

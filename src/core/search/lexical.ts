@@ -70,8 +70,9 @@ export function looksLikeIdentifier(query: string): boolean {
 }
 
 /**
- * The identifier a symbol query names, normalised for comparison with stored symbols: the last qualified segment,
- * lowercase, separators removed (`Auth.loginUser()` -> `loginuser`). Undefined for prose queries.
+ * The identifier a symbol (or an identifier query) names, normalised for comparison: the last qualified segment,
+ * lowercase, separators removed (`Auth.loginUser()` -> `loginuser`, `Guide > Install steps` -> `installsteps`).
+ * Undefined when there is no word at all. Callers decide whether the query is an identifier (looksLikeIdentifier).
  */
 export function symbolKey(nameOrQuery: string): string | undefined {
     const segments = nameOrQuery.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);

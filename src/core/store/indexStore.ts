@@ -10,7 +10,7 @@ import { SQLite3Error, type Database } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
-import { BM25_EXPR, DB_FILE } from "./schema";
+import { BM25_EXPR, DB_FILE, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
 import { StoreLock } from "./storeLock";
 import { openReadOnly, openWritable, type FileRecord, type IndexIdentity, type LoadedState, type RebuildReason } from "./storeOpen";
@@ -243,12 +243,21 @@ export class IndexStore {
     /** Closes the database and releases the writer lock. Safe to call twice. */
     close(): void {
         if (this.closed) return;
-        this.closed = true;
         try {
-            this.writer?.finalize();
-            this.db.close();
+            if (this.writer) {
+                this.writer.finalize();
+                this.retrying(() => setCleanClose(this.db, true));
+            }
+        } catch (err) {
+            // Only costs a full integrity check on the next open.
+            this.logger.warn(`seek: could not record a clean close of the index: ${String(err)}`);
         } finally {
-            this.lock?.release(this.logger);
+            this.closed = true;
+            try {
+                this.db.close();
+            } finally {
+                this.lock?.release(this.logger);
+            }
         }
     }
 

@@ -27,7 +27,7 @@ export const JOURNAL_MODE = "DELETE";
 /**
  * FULL: the journal is synced before the database is touched and the database after, so a crash or power loss
  * leaves either the old or the new state. It costs two fsyncs per transaction, which is small next to embedding
- * a batch of chunks (measured in test/unit/storeBench).
+ * a batch of chunks (measured: see the store report).
  */
 export const SYNCHRONOUS = "FULL";
 
@@ -43,8 +43,11 @@ export const FTS_WEIGHTS = { text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 } as
 /** The bm25() call with the weights above, for ORDER BY (lower is better). */
 export const BM25_EXPR = `bm25(chunks_fts, ${FTS_WEIGHTS.text}, ${FTS_WEIGHTS.idents}, ${FTS_WEIGHTS.path}, ${FTS_WEIGHTS.symbol})`;
 
-/** Meta keys. */
-export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt" } as const;
+/**
+ * Meta keys. `cleanClose` is "0" while a writer has the store open and "1" after it closed normally: a store
+ * that was not closed cleanly gets the full integrity check on its next open.
+ */
+export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt", cleanClose: "cleanClose" } as const;
 
 /**
  * Tables. `vector` sits before `text` in chunks so that loading vectors never has to walk a long text's overflow
@@ -97,6 +100,14 @@ export function applyPragmas(db: Database, readOnly: boolean): void {
     db.exec("PRAGMA foreign_keys=OFF");
 }
 
+/** Sets the clean-close marker (see {@link META}). */
+export function setCleanClose(db: Database, clean: boolean): void {
+    db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
+        META.cleanClose,
+        clean ? "1" : "0",
+    ]);
+}
+
 /** Creates the tables and records the schema version and identity, in one transaction. */
 export function createSchema(db: Database, identityJson: string, now: number): void {
     db.exec("BEGIN IMMEDIATE");
@@ -106,6 +117,7 @@ export function createSchema(db: Database, identityJson: string, now: number): v
         db.run(put, [META.schemaVersion, String(SCHEMA_VERSION)]);
         db.run(put, [META.identity, identityJson]);
         db.run(put, [META.createdAt, String(now)]);
+        db.run(put, [META.cleanClose, "1"]);
         db.exec("COMMIT");
     } catch (err) {
         if (db.inTransaction) db.exec("ROLLBACK");

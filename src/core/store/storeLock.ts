@@ -117,6 +117,13 @@ function isStale(path: string, holder: LockOwner | "unreadable"): boolean {
     return !processAlive(holder.pid);
 }
 
+/** True when a live process (or one on another host, which cannot be checked) holds the writer lock of `dir`. */
+export function writerActive(dir: string): boolean {
+    const path = join(dir, LOCK_FILE);
+    const holder = readOwner(path);
+    return holder !== "missing" && !isStale(path, holder);
+}
+
 /** kill(pid, 0) probes without signalling; EPERM means it exists but belongs to someone else. */
 export function processAlive(pid: number): boolean {
     if (!Number.isInteger(pid) || pid <= 0) return false;

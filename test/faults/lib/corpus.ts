@@ -110,3 +110,21 @@ export function writeCodeCorpus(root: string, files: number, seed: number, prefi
     }
     return paths;
 }
+
+/**
+ * A synthetic workspace of about `targetChunks` chunks for load tests: TypeScript files of ten functions each, every
+ * function long enough (~120 estimated tokens) to stay its own chunk. Returns the number of files written.
+ */
+export function writeLoadCorpus(root: string, targetChunks: number, perFile = 10): number {
+    const files = Math.ceil(targetChunks / perFile);
+    for (let i = 0; i < files; i++) {
+        const fns: string[] = [];
+        for (let f = 0; f < perFile; f++) {
+            const body: string[] = [];
+            for (let l = 0; l < 12; l++) body.push(`    const step${l} = transform${l % 4}(input, ${i * 31 + f * 7 + l}, "stage-${l}-of-module-${i}");`);
+            fns.push(`/** Handles stage ${f} of module ${i}: ${marker(`load${i}x${f}`)}. */\nexport function handle${i}x${f}(input: number[]): number {\n${body.join("\n")}\n    return step11 + step10;\n}\n`);
+        }
+        write(root, `pkg${Math.floor(i / 200)}/mod${i}.ts`, fns.join("\n"));
+    }
+    return files;
+}

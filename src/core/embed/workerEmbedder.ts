@@ -1,0 +1,271 @@
+/**
+ * The {@link Embedder} the engine uses: ONNX inference in a worker thread (worker.ts), so the caller's event loop
+ * never waits on the model. One request at a time goes to the worker; others queue here, where a cancel can drop
+ * them without a round trip. A crashed worker is restarted and its batch retried once; a hung one is terminated.
+ */
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { CoreError } from "../errors";
+import type { Embedder, Logger, PromptedText } from "../types";
+import type { ModelSpec } from "./modelSpec";
+import { isFromWorker, type FromWorker, type ToWorker } from "./workerProtocol";
+
+/** Options of {@link WorkerEmbedder}. */
+export interface WorkerEmbedderOptions {
+    /** Intra-op threads of the session (default: see onnxModel.ts `defaultThreads`). */
+    threads?: number;
+    logger?: Logger;
+    /**
+     * The worker script. Default `<this file's folder>/worker.js`: dist/worker.js next to the bundles, or
+     * out/src/core/embed/worker.js under tsc output.
+     */
+    workerPath?: string;
+    /** A request (model load included) taking longer than this means a hung worker (default 120 s). */
+    timeoutMs?: number;
+    /** Padded tokens per session.run (see onnxModel.ts). */
+    tokenBudget?: number;
+}
+
+/** Generous: a first request loads the model, and a slow machine under load may take seconds per batch. */
+export const DEFAULT_WORKER_TIMEOUT_MS = 120_000;
+
+interface Job {
+    /** Id of the current attempt (a retry gets a new one, so a dead worker's late answer never matches). */
+    id: number;
+    texts: PromptedText[];
+    resolve: (vectors: Float32Array[]) => void;
+    reject: (err: unknown) => void;
+    signal?: AbortSignal;
+    onAbort?: () => void;
+    retried: boolean;
+    sentAt: number;
+}
+
+const silent: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export class WorkerEmbedder implements Embedder {
+    readonly modelId: string;
+    private dims: number;
+    private worker: Worker | undefined;
+    private current: Job | undefined;
+    private readonly queue: Job[] = [];
+    private timer: NodeJS.Timeout | undefined;
+    private nextId = 1;
+    private starts = 0;
+    private disposed = false;
+    private lastWorkerError: unknown;
+    private readonly logger: Logger;
+    private readonly workerPath: string;
+    private readonly timeoutMs: number;
+
+    constructor(
+        private readonly spec: ModelSpec,
+        private readonly options: WorkerEmbedderOptions = {},
+    ) {
+        this.modelId = spec.id;
+        this.dims = spec.dimensions;
+        this.logger = options.logger ?? silent;
+        this.workerPath = options.workerPath ?? join(__dirname, "worker.js");
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
+    }
+
+    /** From the model description, or from the worker once it has loaded a model that did not declare them. */
+    get dimensions(): number {
+        return this.dims;
+    }
+
+    /** Workers started so far (1 after the first call; more after crashes or timeouts). */
+    get workerStarts(): number {
+        return this.starts;
+    }
+
+    embed(texts: PromptedText[], signal?: AbortSignal): Promise<Float32Array[]> {
+        if (this.disposed) return Promise.reject(new CoreError("cancelled", "The embedder was disposed."));
+        if (signal?.aborted) return Promise.reject(new CoreError("cancelled", "cancelled"));
+        if (texts.length === 0) return Promise.resolve([]);
+        return new Promise<Float32Array[]>((resolve, reject) => {
+            const job: Job = { id: 0, texts, resolve, reject, signal, retried: false, sentAt: 0 };
+            if (signal) {
+                job.onAbort = () => this.abort(job);
+                signal.addEventListener("abort", job.onAbort, { once: true });
+            }
+            this.queue.push(job);
+            this.pump();
+        });
+    }
+
+    /** Loads the model now (rather than on the first embed) and resolves once the worker has answered. */
+    async warmUp(signal?: AbortSignal): Promise<void> {
+        await this.embed([{ instruction: "", text: "warm up" }], signal);
+    }
+
+    /** Rejects everything pending with CoreError("cancelled") and terminates the worker. */
+    async dispose(): Promise<void> {
+        this.disposed = true;
+        const err = new CoreError("cancelled", "The embedder was disposed.");
+        for (const job of this.queue.splice(0)) this.settle(job, err);
+        if (this.current) this.finish(this.current, err);
+        const worker = this.worker;
+        this.worker = undefined;
+        if (worker) await worker.terminate();
+    }
+
+    /** Test hook: makes the worker exit as if it crashed (protocol message `__crash`). */
+    crashWorkerForTest(): void {
+        this.post({ type: "__crash" });
+    }
+
+    private pump(): void {
+        if (this.current || this.disposed) return;
+        const job = this.queue.shift();
+        if (!job) {
+            // Idle: an unreferenced worker never keeps a CLI process alive.
+            this.worker?.unref();
+            return;
+        }
+        this.current = job;
+        this.send(job);
+    }
+
+    private send(job: Job): void {
+        const worker = this.ensureWorker();
+        worker.ref();
+        job.id = this.nextId++;
+        job.sentAt = performance.now();
+        this.timer = setTimeout(() => this.onTimeout(job), this.timeoutMs);
+        this.post({ type: "embed", id: job.id, texts: job.texts });
+    }
+
+    private post(msg: ToWorker): void {
+        this.worker?.postMessage(msg);
+    }
+
+    private ensureWorker(): Worker {
+        if (this.worker) return this.worker;
+        // Set here, on the thread that owns the real environment: a worker's process.env is a private copy that
+        // the native onnxruntime never sees, and the variable must be set before its first session.
+        process.env.ORT_DISABLE_TELEMETRY = "1";
+        const worker = new Worker(this.workerPath, { name: "seek-embed" });
+        this.starts++;
+        this.lastWorkerError = undefined;
+        worker.on("message", (msg: unknown) => this.onMessage(worker, msg));
+        worker.on("error", (err) => {
+            if (worker === this.worker) this.lastWorkerError = err;
+        });
+        worker.on("exit", (code) => this.onExit(worker, code));
+        this.worker = worker;
+        this.logger.info(`seek: starting inference worker for ${this.spec.id} (threads ${this.options.threads ?? "default"})`);
+        this.post({ type: "init", modelSpec: this.spec, threads: this.options.threads ?? 0, tokenBudget: this.options.tokenBudget });
+        return worker;
+    }
+
+    private onMessage(worker: Worker, msg: unknown): void {
+        if (worker !== this.worker) return;
+        if (!isFromWorker(msg)) {
+            this.logger.warn("seek: unexpected message from the inference worker");
+            return;
+        }
+        this.handle(msg);
+    }
+
+    private handle(msg: FromWorker): void {
+        const job = this.current;
+        switch (msg.type) {
+            case "ready":
+                this.dims = msg.dimensions;
+                this.logger.debug(`seek: model ${this.spec.id} loaded (${msg.dimensions}-d, ${msg.threads} threads)`);
+                return;
+            case "results": {
+                if (!job || msg.id !== job.id) return;
+                if (msg.count !== job.texts.length) {
+                    this.finish(job, new CoreError("workerCrashed", `The inference worker returned ${msg.count} vectors for ${job.texts.length} texts.`));
+                    return;
+                }
+                const d = msg.dimensions;
+                const vectors = Array.from({ length: msg.count }, (_, i) => msg.vectors.slice(i * d, (i + 1) * d));
+                this.logger.debug(`seek: embedded ${msg.count} texts in ${msg.elapsedMs.toFixed(0)} ms (worker)`);
+                this.finish(job, undefined, vectors);
+                return;
+            }
+            case "error":
+                if (msg.id === undefined) {
+                    // The worker cannot serve anything (the model failed to load): fail everything waiting for it.
+                    this.discardWorker();
+                    const err = new CoreError(msg.reason, msg.message);
+                    for (const queued of this.queue.splice(0)) this.settle(queued, err);
+                    if (job) this.finish(job, err);
+                } else if (job && msg.id === job.id) {
+                    this.finish(job, new CoreError(msg.reason, msg.message));
+                }
+                return;
+        }
+    }
+
+    private onExit(worker: Worker, code: number): void {
+        // A worker we terminated on purpose (timeout, init failure, dispose) is no longer this.worker.
+        if (worker !== this.worker) return;
+        this.worker = undefined;
+        const cause = this.lastWorkerError;
+        this.logger.warn(`seek: inference worker exited (code ${code})${cause ? `: ${String(cause)}` : ""}`);
+        const job = this.current;
+        // Idle crash: the next call starts a fresh worker.
+        if (!job) return;
+        clearTimeout(this.timer);
+        if (!job.retried) {
+            job.retried = true;
+            this.logger.info(`seek: restarting the inference worker and retrying ${job.texts.length} texts`);
+            this.send(job);
+            return;
+        }
+        const err = new CoreError("workerCrashed", `The inference worker stopped twice on the same batch (exit code ${code}).`, { cause });
+        this.finish(job, err);
+    }
+
+    private onTimeout(job: Job): void {
+        if (job !== this.current) return;
+        this.logger.error(`seek: inference worker gave no answer in ${this.timeoutMs} ms; terminating it`);
+        this.discardWorker();
+        this.finish(job, new CoreError("workerTimeout", `The inference worker gave no answer in ${Math.round(this.timeoutMs / 1000)} s.`));
+    }
+
+    private abort(job: Job): void {
+        const err = new CoreError("cancelled", "cancelled");
+        if (job === this.current) {
+            // The worker stops at its next batch boundary; the caller does not wait for that.
+            this.post({ type: "cancel", id: job.id });
+            this.finish(job, err);
+            return;
+        }
+        const i = this.queue.indexOf(job);
+        if (i >= 0) this.queue.splice(i, 1);
+        this.settle(job, err);
+    }
+
+    private discardWorker(): void {
+        const worker = this.worker;
+        this.worker = undefined;
+        if (worker) {
+            worker.terminate().catch((err: unknown) => this.logger.debug(`seek: terminating the worker failed: ${String(err)}`));
+        }
+    }
+
+    /** Ends the current job and moves on to the next. */
+    private finish(job: Job, err: unknown, vectors?: Float32Array[]): void {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (this.current === job) this.current = undefined;
+        this.settle(job, err, vectors);
+        this.pump();
+    }
+
+    private settle(job: Job, err: unknown, vectors?: Float32Array[]): void {
+        if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
+        if (err !== undefined) job.reject(err);
+        else job.resolve(vectors ?? []);
+    }
+}
+
+/** The default embedder for a model: ONNX in a worker thread. */
+export function createEmbedder(spec: ModelSpec, opts: WorkerEmbedderOptions = {}): Embedder {
+    return new WorkerEmbedder(spec, opts);
+}

@@ -1,0 +1,55 @@
+/**
+ * Every tunable of ranking in one object, so a benchmark can sweep them (`rankHits(..., { rankConfig })`)
+ * without code changes. Defaults are the documented starting points, not yet tuned on the bench corpus.
+ */
+import type { FusionFn } from "./fusion";
+
+export interface RankConfig {
+    /**
+     * Reciprocal-rank-fusion constant: a hit at rank r in a list earns weight / (rrfK + r). 60 is the value from
+     * Cormack et al. (2009); larger values flatten the difference between the top ranks.
+     */
+    rrfK: number;
+    /** Vector hits taken into fusion. Enough that a chunk ranked well lexically but ~50th by vector still fuses. */
+    vectorCandidates: number;
+    /** BM25 hits taken into fusion (same reasoning). */
+    lexicalCandidates: number;
+    /** Weight of the vector list in fusion. */
+    vectorWeight: number;
+    /** Weight of the BM25 list for prose queries: meaning matters more than word overlap there. */
+    lexicalWeight: number;
+    /** Weight of the BM25 list when the query looks like an identifier: then exact tokens are the best evidence. */
+    identifierLexicalWeight: number;
+    /**
+     * Extra fused score for a chunk whose symbol is exactly the identifier asked for, in units of "rank 1 in one
+     * list" (1 / (rrfK + 1)). 2 puts an exact definition above any chunk that is merely first in both lists.
+     */
+    symbolExactBoostRanks: number;
+    /** Chunks fetched from the symbol column for identifier queries, so the definition is a candidate at all. */
+    symbolCandidates: number;
+    /** Overlapping or touching hits from one file merge into one, unless the merged range would exceed this. */
+    maxMergedLines: number;
+    /** At most this many hits per file before hits from other files are shown (the rest go after). */
+    maxHitsPerFile: number;
+    /** Lines highlighted per hit (Hit.bestLines). */
+    bestLinesMax: number;
+    /** Chunks fetched per requested hit: merging and the per-file cap consume some. */
+    fetchFactor: number;
+    /** Fusion function; default reciprocal-rank fusion (fusion.ts). */
+    fusion?: FusionFn;
+}
+
+export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
+    rrfK: 60,
+    vectorCandidates: 100,
+    lexicalCandidates: 100,
+    vectorWeight: 1,
+    lexicalWeight: 1,
+    identifierLexicalWeight: 2,
+    symbolExactBoostRanks: 2,
+    symbolCandidates: 20,
+    maxMergedLines: 150,
+    maxHitsPerFile: 3,
+    bestLinesMax: 3,
+    fetchFactor: 4,
+});

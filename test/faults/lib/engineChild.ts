@@ -1,0 +1,159 @@
+/**
+ * Child-process driver for the core API (SeekEngine), used where a test needs a process of its own: telemetry
+ * (fresh $HOME), memory (RSS of one process over many searches) and load (peak RSS under /usr/bin/time).
+ *   node engineChild.js index <folder> <indexDir>            real model
+ *   node --expose-gc engineChild.js searchLoop <folder> <indexDir> <n>   real model; prints RSS before/after
+ *   node engineChild.js load <folder> <indexDir>             hook embedder (no model); searches while indexing
+ * Prints one JSON line on stdout.
+ */
+import { SeekEngine } from "../../../src/core/engine";
+import type { IndexProgress } from "../../../src/core/types";
+import { HookEmbedder } from "./hookEmbedder";
+
+const MB = 1024 * 1024;
+
+function percentile(xs: number[], p: number): number {
+    if (xs.length === 0) return 0;
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function index(folder: string, indexDir: string): Promise<void> {
+    const engine = await SeekEngine.open({ folder, indexDir });
+    try {
+        let last: IndexProgress | undefined;
+        for await (const p of engine.run()) last = p;
+        process.stdout.write(`${JSON.stringify({ status: engine.status(), last })}\n`);
+    } finally {
+        await engine.close();
+    }
+}
+
+const QUERIES = [
+    "where do we retry failed uploads?",
+    "refresh the access token when it expires",
+    "health check endpoint",
+    "database migrations",
+    "evict least recently used cache entries",
+    "how do I configure a proxy",
+    "fetchWithRetry",
+    "session",
+    "parse the configuration file and validate it",
+    "string helpers",
+];
+
+function gc(): void {
+    (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function searchLoop(folder: string, indexDir: string, n: number): Promise<void> {
+    const engine = await SeekEngine.open({ folder, indexDir });
+    try {
+        for await (const _ of engine.run()) void _;
+        const modes = ["hybrid", "vector", "lexical"] as const;
+        const run = async (i: number) => {
+            const q = `${QUERIES[i % QUERIES.length]}${i % 7 === 0 ? ` variant ${i}` : ""}`;
+            const r = await engine.search(q, { mode: modes[i % 3], top: 10 });
+            return r.elapsedMs;
+        };
+        for (let i = 0; i < 50; i++) await run(i);
+        gc();
+        const before = process.memoryUsage();
+        const samples: number[] = [];
+        const latencies: number[] = [];
+        for (let i = 0; i < n; i++) {
+            latencies.push(await run(i));
+            if (i % 100 === 99) {
+                gc();
+                samples.push(Math.round(process.memoryUsage().rss / MB));
+            }
+        }
+        gc();
+        const after = process.memoryUsage();
+        process.stdout.write(
+            `${JSON.stringify({
+                searches: n,
+                rssBeforeMB: before.rss / MB,
+                rssAfterMB: after.rss / MB,
+                heapBeforeMB: before.heapUsed / MB,
+                heapAfterMB: after.heapUsed / MB,
+                rssSamplesMB: samples,
+                p50: percentile(latencies, 50),
+                p95: percentile(latencies, 95),
+            })}\n`,
+        );
+    } finally {
+        await engine.close();
+    }
+}
+
+async function load(folder: string, indexDir: string): Promise<void> {
+    const embedder = new HookEmbedder(384);
+    const engine = await SeekEngine.open({ folder, indexDir, embedder });
+    const started = performance.now();
+    const during: { latency: number; hits: number; coverage: number }[] = [];
+    let failures = 0;
+    let inFlight = false;
+    let i = 0;
+    const timer = setInterval(() => {
+        if (inFlight) return;
+        inFlight = true;
+        const asked = performance.now();
+        const mode = i % 2 === 0 ? "lexical" : "hybrid";
+        engine
+            .search(`handle stage ${i % 10} of module ${i * 37}`, { mode, top: 10 })
+            .then((r) => during.push({ latency: performance.now() - asked, hits: r.hits.length, coverage: r.coverage }))
+            .catch(() => failures++)
+            .finally(() => {
+                inFlight = false;
+                i++;
+            });
+    }, 250);
+    try {
+        let last: IndexProgress | undefined;
+        for await (const p of engine.run()) last = p;
+        clearInterval(timer);
+        const ms = performance.now() - started;
+        const status = engine.status();
+        const after = await engine.search("handle stage 3 of module 42", { mode: "hybrid", top: 10 });
+        const lat = during.map((d) => d.latency);
+        process.stdout.write(
+            `${JSON.stringify({
+                files: status.files,
+                chunks: status.chunks,
+                bytesOnDisk: status.bytesOnDisk,
+                ms,
+                skipped: last?.skipped ?? 0,
+                embedded: embedder.texts,
+                searchesDuring: during.length,
+                searchFailures: failures,
+                searchesWithHits: during.filter((d) => d.hits > 0).length,
+                searchP50: percentile(lat, 50),
+                searchP95: percentile(lat, 95),
+                searchMax: percentile(lat, 100),
+                coverageSeen: [...new Set(during.map((d) => Math.round(d.coverage * 10) / 10))],
+                hitsAfter: after.hits.length,
+                maxRssMB: process.resourceUsage().maxRSS / 1024,
+            })}\n`,
+        );
+    } finally {
+        clearInterval(timer);
+        await engine.close();
+    }
+}
+
+async function main(): Promise<void> {
+    const [cmd, folder, indexDir, n] = process.argv.slice(2);
+    if (cmd === "index") return index(folder, indexDir);
+    if (cmd === "searchLoop") return searchLoop(folder, indexDir, Number(n));
+    if (cmd === "load") return load(folder, indexDir);
+    throw new Error(`unknown command ${cmd}`);
+}
+
+main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(1);
+    },
+);

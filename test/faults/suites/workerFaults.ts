@@ -1,0 +1,116 @@
+/**
+ * Inference worker faults through the core API, with the real model: a crash in the middle of a request (the
+ * `crashWorkerForTest` hook), and a worker that crashes or hangs on one file (a wrapper worker, faultyWorker.ts,
+ * passed as `workerPath`). Expected: the worker is restarted and the batch retried once; a file that still fails
+ * is skipped with reason embedFailed; the other files of its batch are indexed and the run completes.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { SeekEngine } from "../../../src/core/engine";
+import { resolveModel } from "../../../src/core/embed/modelRegistry";
+import { WorkerEmbedder } from "../../../src/core/embed/workerEmbedder";
+import type { Logger } from "../../../src/core/types";
+import { goodSource, marker, write, writeGood } from "../lib/corpus";
+import { libDir, removeDir, tempDir, type Scale } from "../lib/env";
+import { readSnapshot } from "../lib/indexDb";
+import type { Tally } from "../lib/tally";
+
+const realWorker = join(libDir, "..", "..", "..", "src", "core", "embed", "worker.js");
+const faultyWorker = join(libDir, "faultyWorker.js");
+
+function memoryLogger(): Logger & { lines: string[] } {
+    const lines: string[] = [];
+    const add = (level: string) => (m: string | Error) => lines.push(`${level}: ${m instanceof Error ? m.message : m}`);
+    return { lines, trace: () => undefined, debug: () => undefined, info: add("info"), warn: add("warn"), error: add("error") };
+}
+
+async function indexWith(root: string, indexDir: string, embedder: WorkerEmbedder, logger: Logger): Promise<SeekEngine> {
+    const engine = await SeekEngine.open({ folder: root, indexDir, embedder, logger });
+    for await (const _ of engine.run()) void _;
+    return engine;
+}
+
+/** A folder of good files plus one file carrying `trigger`, all small enough to share one batch. */
+function corpus(root: string, trigger: string): { goods: { path: string; marker: string }[]; poison: string } {
+    const goods = Array.from({ length: 6 }, (_, i) => writeGood(root, `src/good${i}.ts`, `worker${i}`));
+    write(root, "src/poison.ts", `${goodSource(marker("poison"))}// ${trigger}\n`);
+    return { goods, poison: "src/poison.ts" };
+}
+
+export function defineWorkerFaultSuite(scale: Scale, tally: Tally): void {
+    const spec = () => resolveModel(undefined);
+
+    tally.test("worker crash in the middle of a request (crashWorkerForTest): restarted, request retried, same vectors", async () => {
+        const texts = Array.from({ length: 64 }, (_, i) => ({ instruction: "", text: `function number ${i} retries the upload ${"and waits ".repeat(i % 20)}` }));
+        const reference = new WorkerEmbedder(spec(), { workerPath: realWorker });
+        const expected = await reference.embed(texts);
+        await reference.dispose();
+        const embedder = new WorkerEmbedder(spec(), { workerPath: realWorker });
+        try {
+            await embedder.warmUp();
+            const pending = embedder.embed(texts);
+            embedder.crashWorkerForTest();
+            tally.fault();
+            tally.trial();
+            const got = await pending;
+            assert.equal(embedder.workerStarts, 2, "the worker was not restarted");
+            assert.equal(got.length, expected.length);
+            for (let i = 0; i < got.length; i++) {
+                let dot = 0;
+                for (let k = 0; k < got[i].length; k++) dot += got[i][k] * expected[i][k];
+                assert.ok(dot > 0.999, `vector ${i} differs after the retry (cos ${dot})`);
+            }
+        } finally {
+            await embedder.dispose();
+        }
+    });
+
+    const modes: { trigger: string; what: string; quick: boolean; timeoutMs?: number }[] = [
+        { trigger: "SEEKCRASHONCE", what: "crashes once on a batch (retry succeeds, nothing skipped)", quick: false },
+        { trigger: "SEEKCRASHALWAYS", what: "crashes on every attempt at one file (file skipped as embedFailed)", quick: true },
+        { trigger: "SEEKHANG", what: "hangs on one file (timeout, file skipped as embedFailed)", quick: true, timeoutMs: 4000 },
+    ];
+    for (const m of modes.filter((x) => scale.name === "full" || x.quick)) {
+        tally.test(`worker ${m.what}: the run completes and the other files are indexed`, async () => {
+            const work = tempDir("worker");
+            const flag = join(work, "crash.flag");
+            process.env.SEEK_CRASH_FLAG = flag;
+            try {
+                const root = join(work, "ws");
+                const { goods, poison } = corpus(root, m.trigger);
+                const logger = memoryLogger();
+                const embedder = new WorkerEmbedder(spec(), { workerPath: faultyWorker, timeoutMs: m.timeoutMs, logger });
+                const started = performance.now();
+                const engine = await indexWith(root, join(work, "index"), embedder, logger);
+                const ms = performance.now() - started;
+                tally.fault();
+                tally.trial();
+                try {
+                    const skipped = engine.skippedFiles();
+                    const poisonSkip = skipped.find((s) => s.path === poison);
+                    for (const g of goods) {
+                        const r = await engine.search(g.marker, { mode: "lexical" });
+                        assert.ok(r.hits.some((h) => h.path === g.path), `${g.path} not indexed after the worker fault; log:\n${logger.lines.join("\n")}`);
+                    }
+                    const found = (await engine.search(marker("poison"), { mode: "lexical" })).hits.some((h) => h.path === poison);
+                    if (m.trigger === "SEEKCRASHONCE") {
+                        assert.ok(found, `the file was not indexed after one crash and a retry; log:\n${logger.lines.join("\n")}`);
+                        assert.equal(poisonSkip, undefined);
+                        assert.ok(embedder.workerStarts >= 2, "the worker was not restarted");
+                    } else {
+                        assert.ok(!found, "the poisoned file is in the index");
+                        assert.equal(poisonSkip?.reason, "embedFailed", `skips: ${JSON.stringify(skipped)}; log:\n${logger.lines.join("\n")}`);
+                        assert.ok(poisonSkip?.detail, "embedFailed without a detail");
+                    }
+                    tally.note(`worker ${m.trigger}: ${embedder.workerStarts} worker starts, run ${Math.round(ms)} ms, skip: ${poisonSkip ? `${poisonSkip.reason} (${poisonSkip.detail})` : "none"}`);
+                } finally {
+                    await engine.close();
+                }
+                assert.deepEqual(readSnapshot(join(work, "index")).problems, []);
+            } finally {
+                delete process.env.SEEK_CRASH_FLAG;
+                removeDir(work);
+            }
+        });
+    }
+}

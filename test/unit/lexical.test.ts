@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+    ftsMatchExpression,
+    ftsSymbolExpression,
+    identifierTokens,
+    looksLikeIdentifier,
+    MAX_QUERY_TERMS,
+    queryTerms,
+    splitIdentifier,
+    symbolKey,
+} from "../../src/core/search/lexical";
+import { IndexStore } from "../../src/core/store/indexStore";
+
+describe("identifier splitting", () => {
+    const cases: [string, string[]][] = [
+        ["getUserById", ["getuserbyid", "get", "user", "by", "id"]],
+        ["get_user_by_id", ["getuserbyid", "get", "user", "by", "id"]],
+        ["GET_USER_BY_ID", ["getuserbyid", "get", "user", "by", "id"]],
+        ["HTTPServer", ["httpserver", "http", "server"]],
+        ["XMLHttpRequest", ["xmlhttprequest", "xml", "http", "request"]],
+        ["utf8Decode", ["utf8decode", "utf8", "decode"]],
+        ["IOError", ["ioerror", "io", "error"]],
+        ["__init__", ["init"]],
+        ["$scope", ["scope"]],
+        ["plain", ["plain"]],
+        ["Café", ["café"]],
+    ];
+    for (const [input, expected] of cases) {
+        it(`${input} -> ${expected.join(" ")}`, () => assert.deepEqual(identifierTokens(input), expected));
+    }
+
+    it("splits kebab-case and dotted paths into words", () => {
+        assert.deepEqual(identifierTokens("max-width a.b/c"), ["max", "width", "a", "b", "c"]);
+    });
+
+    it("compoundOnly keeps only the tokens of multi-part identifiers", () => {
+        assert.deepEqual(identifierTokens("the parseConfig of snake_case", { compoundOnly: true }), [
+            "parseconfig", "parse", "config", "snakecase", "snake", "case",
+        ]);
+    });
+
+    it("splitIdentifier handles acronym runs and digits", () => {
+        assert.deepEqual(splitIdentifier("parseJSON2Data"), ["parse", "json2", "data"]);
+        assert.deepEqual(splitIdentifier("___"), []);
+    });
+});
+
+describe("query classification", () => {
+    it("recognises identifier queries", () => {
+        for (const q of ["parseConfig", "user_id", "Foo.bar", "fmt::println", "run()", "obj->field", "Class#method", "word"]) {
+            assert.equal(looksLikeIdentifier(q), true, q);
+        }
+        for (const q of ["how to parse config", "", "  ", "a + b", "foo bar", "x".repeat(3000)]) {
+            assert.equal(looksLikeIdentifier(q), false, q);
+        }
+    });
+
+    it("symbolKey normalises the last segment", () => {
+        assert.equal(symbolKey("Auth.loginUser()"), "loginuser");
+        assert.equal(symbolKey("login_user"), "loginuser");
+        assert.equal(symbolKey("Guide > Install steps"), "installsteps");
+        assert.equal(symbolKey("!!!"), undefined);
+    });
+});
+
+describe("FTS5 MATCH expressions", () => {
+    it("drops stop words from prose queries but not from identifiers", () => {
+        assert.deepEqual(queryTerms("how do we parse the config file"), ["parse", "config", "file"]);
+        assert.deepEqual(queryTerms("getUserById"), ["getuserbyid", "get", "user", "by", "id"]);
+        assert.deepEqual(queryTerms("the of and"), ["the", "of", "and"], "all stop words: keep them rather than nothing");
+    });
+
+    it("ORs quoted terms and includes the joined identifier", () => {
+        assert.equal(ftsMatchExpression("getUserById"), '"getuserbyid" OR "get" OR "user" OR "by" OR "id"');
+        // Two words make a prose query: the stop word part goes, the joined identifier stays.
+        assert.equal(ftsMatchExpression("parse getUserById"), '"parse" OR "getuserbyid" OR "get" OR "user" OR "id"');
+        assert.equal(ftsSymbolExpression("Auth.loginUser"), 'symbol : "loginuser"');
+    });
+
+    it("returns nothing for queries without a searchable term", () => {
+        for (const q of ["", "   ", "!!!", '"', "''", "*", "()", "-- ; ::", "\u0000\u0001"]) {
+            assert.equal(ftsMatchExpression(q), undefined, JSON.stringify(q));
+        }
+    });
+
+    it("caps the number of terms", () => {
+        const q = Array.from({ length: 200 }, (_, i) => `term${i}`).join(" ");
+        assert.equal(queryTerms(q).length, MAX_QUERY_TERMS);
+    });
+});
+
+describe("FTS5 expressions run safely against a real index", () => {
+    let dir: string;
+    let store: IndexStore;
+    before(() => {
+        dir = fs.mkdtempSync(join(tmpdir(), "seek-lexical-"));
+        store = IndexStore.open(dir, { modelId: "m", dimensions: 4, instructionSet: "i", chunkerVersion: "1" });
+        const text = 'function getUserById(id) {\n  // NEAR the "cache" AND OR NOT *\n  return db.users.find(id);\n}';
+        store.replaceFile({ path: "src/users.ts", hash: "h", size: 1, mtimeMs: 1 }, [
+            { path: "src/users.ts", startLine: 1, endLine: 4, language: "typescript", kind: "code", symbol: "getUserById", text },
+        ], [new Float32Array([1, 0, 0, 0])]);
+    });
+    after(() => {
+        store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const hostile = [
+        '"', '""', '"unterminated', "NEAR", "NEAR(", "NEAR(a b, 3)", "*", "user*", "^user", "a AND", "OR OR OR", "NOT",
+        "col:value", "symbol:", "{symbol text}: x", "(((", ")", "+-", "'; DROP TABLE chunks; --", "\u0000", "🙂 emoji",
+        "x".repeat(10_000), "get user ".repeat(2000), "a".repeat(10_000) + " user",
+    ];
+    for (const q of hostile) {
+        it(`does not throw for ${JSON.stringify(q.length > 30 ? `${q.slice(0, 30)}...(${q.length})` : q)}`, () => {
+            const expr = ftsMatchExpression(q);
+            const hits = expr === undefined ? [] : store.lexicalSearch(expr, 10);
+            assert.ok(Array.isArray(hits));
+        });
+    }
+
+    it("finds the chunk by its identifier in any naming convention and by stemmed words", () => {
+        for (const q of ["getUserById", "get_user_by_id", "user", "users", "finding users"]) {
+            const hits = store.lexicalSearch(ftsMatchExpression(q)!, 10);
+            assert.equal(hits.length, 1, q);
+        }
+        assert.equal(store.lexicalSearch(ftsSymbolExpression("getUserById")!, 10).length, 1);
+        assert.equal(store.lexicalSearch(ftsSymbolExpression("getUser")!, 10).length, 0);
+    });
+});
