@@ -59,6 +59,7 @@ function search(now: boolean): void {
         }
         lastRequest++;
         list.setAttribute("aria-busy", "true");
+        summaryHost.replaceChildren(el("span", "summary-text", "Searching…"));
         host.post({ type: "search", requestId: lastRequest, query: state.query, mode: state.mode, scope: state.scope });
     };
     if (now) send();
@@ -80,6 +81,7 @@ const handlers = {
         const hit = state.hits[i];
         if (!hit) return;
         lastRequest++;
+        summaryHost.replaceChildren(el("span", "summary-text", "Finding similar code…"));
         host.post({ type: "findSimilar", requestId: lastRequest, location: location(hit) });
     },
 };
@@ -157,6 +159,7 @@ function onMessage(msg: ToWebview): void {
         case "error":
             if (msg.requestId !== 0 && msg.requestId !== lastRequest) return;
             list.removeAttribute("aria-busy");
+            summaryHost.replaceChildren();
             errorBanner = { text: msg.message, actions: msg.actions };
             renderStatus();
             return;

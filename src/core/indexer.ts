@@ -95,6 +95,9 @@ export class Indexer {
         const todo = orderForIndexing(files.filter((f) => this.maybeChanged(f)), priorityPaths);
         progress.filesTotal = files.length;
         progress.filesDone = files.length - todo.length;
+        progress.phase = "embedding";
+        // Totals are known now: report them before the first (slow) batch so the UI shows n/N at once.
+        yield { ...progress };
         yield* this.indexFiles(todo, progress, signal);
         progress.phase = "done";
         progress.etaSeconds = 0;

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-    activeTabTitle, cursorPosition, launchBrowser, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
+    activeTabTitle, cursorPosition, launchBrowser, pickRow, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
 } from "./workbench.mjs";
 
 const env = (k) => {
@@ -46,14 +46,13 @@ async function shot(name) {
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-/** Switches the color theme the way a user does: Preferences: Color Theme, pick it. */
-async function setTheme(theme, bodyClass) {
-    await quickInput(page, "F1", ">Preferences: Color Theme", "Preferences: Color Theme");
+/** Switches the color theme the way a user does: Preferences: Color Theme, pick it by its label ("Light Modern"). */
+async function setTheme(label, bodyClass) {
+    await runCommand(page, "Preferences: Color Theme");
     const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(theme);
-    await page.locator(".quick-input-widget .monaco-list-row", { hasText: theme }).first().waitFor({ state: "visible" });
-    await page.keyboard.press("Enter");
+    await until(async () => /theme/i.test((await input.getAttribute("placeholder")) ?? ""), "the color theme picker", 10000);
+    await input.fill(label);
+    await pickRow(page, label);
     await page.locator(`.monaco-workbench.${bodyClass}`).waitFor({ timeout: 20000 });
 }
 
@@ -96,16 +95,31 @@ async function resultRows(frame) {
 /** Last line of a result row (".hit-lines" is ":11–28" or ":11"). */
 const lineEnd = (r) => +(/(\d+)\s*$/.exec(r.lines)?.[1] ?? r.line);
 
-/** Types a query in a results webview and waits until a row mentions `expectPath`; returns the parsed rows. */
-async function searchInWebview(frame, query, expectPath) {
-    const input = frame.locator("#query");
-    await input.fill("");
-    await input.fill(query);
-    await input.press("Enter");
-    return until(async () => {
-        const rows = await resultRows(frame);
-        return rows.some((r) => r.path?.endsWith(expectPath)) ? rows : null;
-    }, `"${expectPath}" in the results for "${query}"`, 30000);
+/**
+ * Types a query in a results webview and waits for its answer: the host has answered this query (state file), the
+ * summary shows a result count (not "Searching…" or an earlier Find Similar), and a row mentions `expectPath`.
+ * `getFrame` is called again when the query vanished from the box: a webview that has just been created can have
+ * its page replaced once more while loading, and what was typed into the first page is gone.
+ */
+async function searchInWebview(getFrame, query, expectPath) {
+    let frame;
+    for (let attempt = 1; ; attempt++) {
+        frame = await getFrame();
+        const input = frame.locator("#query");
+        await input.fill(query);
+        await input.press("Enter");
+        const rows = await until(async () => {
+            if (readState()?.lastResults?.query !== query) return null;
+            if (!/^\d+ results?\b/.test(((await frame.locator("#summary").textContent()) ?? "").trim())) return null;
+            const r = await resultRows(frame);
+            return r.some((x) => x.path?.endsWith(expectPath)) ? r : null;
+        }, `"${expectPath}" in the results for "${query}"`, attempt === 3 ? 30000 : 10000).catch((err) => err);
+        if (!(rows instanceof Error)) return { frame, rows };
+        const typed = await input.inputValue().catch(() => "(page gone)");
+        if (attempt === 3 || typed === query) throw rows;
+        console.log(`# the query box says ${JSON.stringify(typed)} after typing (frame detached: ${frame.isDetached()}, ` +
+            `webview frames: ${page.frames().filter((f) => /fake\.html/.test(f.url())).length}); typing again`);
+    }
 }
 
 /** Runs the palette search and returns the QuickPick rows once one mentions `expectPath`. */
@@ -151,6 +165,21 @@ async function expectEditorAt(fileName, line) {
     return pos;
 }
 
+/** `it` that saves a screenshot of the workbench when the test fails (test-results/screenshots/failed-<n>.png). */
+let failures = 0;
+function test(name, fn) {
+    it(name, async () => {
+        try {
+            await fn();
+        } catch (err) {
+            const file = `failed-${++failures}`;
+            await shot(file).catch(() => {});
+            err.message += `\n(screenshot: ${join(SHOTS, `${file}.png`)})`;
+            throw err;
+        }
+    });
+}
+
 describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }, () => {
     before(async () => {
         const t0 = Date.now();
@@ -177,7 +206,7 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         console.log(`# timings ${JSON.stringify(timings)}`);
     });
 
-    it("palette: Seek: Search by Meaning lists the file for a question; Enter opens it at the line", async () => {
+    test("palette: Seek: Search by Meaning lists the file for a question; Enter opens it at the line", async () => {
         const t = Date.now();
         const rows = await paletteSearch("where do we retry failed uploads?", "src/upload/retry.ts");
         timings.paletteFirstResultsMs = Date.now() - t;
@@ -192,10 +221,10 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         assert.ok(line >= 11 && line <= 15, `the retryUpload row should start at lines 11-15, label says ${line}`);
     });
 
-    it("panel: Seek: Open Search Panel shows ranked results; clicking one opens the editor there", async () => {
+    test("panel: Seek: Open Search Panel shows ranked results; clicking one opens the editor there", async () => {
         await runCommand(page, "Seek: Open Search Panel");
-        const frame = await webviewIn(".part.editor", "the Seek panel webview");
-        const rows = await searchInWebview(frame, "how is the access token refreshed when it expires", "src/auth/session.py");
+        const { frame, rows } = await searchInWebview(() => webviewIn(".part.editor", "the Seek panel webview"),
+            "how is the access token refreshed when it expires", "src/auth/session.py");
         console.log(`# panel rows:\n#   ${rows.slice(0, 4).map((r) => r.text).join("\n#   ")}`);
         assert.ok(rows[0].path?.endsWith("src/auth/session.py"), `session.py should rank first, got ${rows[0].path}`);
         const scores = rows.map((r) => r.score).filter((s) => s !== undefined);
@@ -206,20 +235,21 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await expectEditorAt("session.py", rows[0].line);
     });
 
-    it("sidebar: the Seek view in the activity bar searches", async () => {
+    test("sidebar: the Seek view in the activity bar searches", async () => {
         await showSeekSidebar();
-        const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
-        const rows = await searchInWebview(frame, "read page and per_page query parameters", "server/main.go");
+        const { rows } = await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"),
+            "read page and per_page query parameters", "server/main.go");
         assert.ok(rows.findIndex((r) => r.path?.endsWith("server/main.go")) < 3, "main.go in the top 3");
         await shot("sidebar-dark");
     });
 
-    it("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
+    test("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
         await quickInput(page, "Control+P", "fetchWithRetry.ts", "fetchWithRetry.ts");
         const line = page.locator(".editor-instance .monaco-editor .view-line", { hasText: "const response = await fetch(url)" }).first();
         await line.waitFor();
-        await line.click();
-        await line.click({ button: "right" });
+        // Near the line's start: a .view-line is as wide as the longest line, its centre can lie under the panel.
+        await line.click({ position: { x: 40, y: 5 } });
+        await line.click({ button: "right", position: { x: 40, y: 5 } });
         const item = page.locator(".monaco-menu .action-item", { hasText: "Find Similar" }).first();
         await item.waitFor({ state: "visible" });
         await shot("context-menu");
@@ -238,7 +268,7 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await shot("find-similar-sidebar");
     });
 
-    it("an edit to a file on disk is indexed and found by a new search", async () => {
+    test("an edit to a file on disk is indexed and found by a new search", async () => {
         const before = statusKey(readState());
         const file = join(WORKSPACE, "src/utils/strings.ts");
         const lineOf = readFileSync(file, "utf8").split("\n").length + 1; // the appended text starts after a blank line
@@ -268,16 +298,16 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         assert.ok(line >= lineOf - 1 && line <= lineOf + 1, `hit starts at the new function (line ${lineOf}), label says ${line}`);
     });
 
-    it("screenshots: panel and sidebar in the light theme", async () => {
-        await setTheme("Default Light Modern", "vs");
+    test("screenshots: panel and sidebar in the light theme", async () => {
+        await setTheme("Light Modern", "vs");
         await runCommand(page, "Seek: Open Search Panel");
-        const panel = await webviewIn(".part.editor", "the Seek panel webview");
-        await searchInWebview(panel, "how is the access token refreshed when it expires", "src/auth/session.py");
+        await searchInWebview(() => webviewIn(".part.editor", "the Seek panel webview"),
+            "how is the access token refreshed when it expires", "src/auth/session.py");
         await shot("panel-light");
         await showSeekSidebar();
-        const view = await webviewIn(".part.sidebar", "the Seek sidebar webview");
-        await searchInWebview(view, "read page and per_page query parameters", "server/main.go");
+        await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"),
+            "read page and per_page query parameters", "server/main.go");
         await shot("sidebar-light");
-        await setTheme("Default Dark Modern", "vs-dark");
+        await setTheme("Dark Modern", "vs-dark");
     });
 });

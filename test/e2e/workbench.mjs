@@ -44,21 +44,35 @@ export async function openQuickInput(page, key, text, timeout = 15000) {
     const widget = page.locator(".quick-input-widget");
     const input = widget.locator(".quick-input-box input");
     for (let attempt = 1; ; attempt++) {
-        await widget.waitFor({ state: "hidden", timeout }).catch(() => page.keyboard.press("Escape"));
+        if (await widget.isVisible()) await widget.waitFor({ state: "hidden", timeout: 2000 }).catch(() => page.keyboard.press("Escape"));
         await page.keyboard.press(key);
-        await input.waitFor({ state: "visible", timeout });
-        await input.fill(text);
-        if ((await widget.isVisible()) && (await input.inputValue()) === text) return input;
+        const shown = await input.waitFor({ state: "visible", timeout: attempt === 3 ? timeout : 4000 }).then(() => true, () => false);
+        if (shown) {
+            await input.fill(text);
+            if ((await widget.isVisible()) && (await input.inputValue()) === text) return input;
+        }
         if (attempt === 3) throw new Error(`could not type "${text}" into the quick input opened with ${key}`);
     }
 }
 
-/** Opens the quick input with `key`, types `text`, waits for a row containing `rowText`, presses Enter. */
+/**
+ * Opens the quick input with `key`, types `text`, waits for a row containing `rowText` and accepts the row whose
+ * label is exactly `rowText` (clicked), or else the top row (Enter). The top row is not always the wanted one:
+ * ">Preferences: Color Theme" lists "Preferences: Browse Color Themes in Marketplace" first.
+ */
 export async function quickInput(page, key, text, rowText, timeout = 15000) {
     await openQuickInput(page, key, text, timeout);
-    await page.locator(".quick-input-widget .monaco-list-row", { hasText: rowText }).first().waitFor({ state: "visible", timeout });
-    await page.keyboard.press("Enter");
-    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout });
+    await pickRow(page, rowText, timeout);
+}
+
+/** In the open quick input: accepts the row labelled exactly `rowText`, or else the top row containing it. */
+export async function pickRow(page, rowText, timeout = 15000) {
+    const rows = page.locator(".quick-input-widget .monaco-list-row");
+    await rows.filter({ hasText: rowText }).first().waitFor({ state: "visible", timeout });
+    const exact = new RegExp(`^\\s*${rowText.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+    const row = rows.filter({ has: page.locator(".label-name", { hasText: exact }) }).first();
+    if (await row.count()) await row.click();
+    else await page.keyboard.press("Enter");
 }
 
 /** Runs a command from the palette by its title (exact row text). */
@@ -100,7 +114,8 @@ export async function cursorPosition(page) {
     return m ? { line: +m[1], col: +m[2] } : null;
 }
 
-/** Title of the active editor tab. */
+/** Title of the active tab of the active editor group (each group has an active tab). */
 export async function activeTabTitle(page) {
-    return (await page.locator(".tabs-container .tab.active .label-name").first().textContent({ timeout: 5000 }))?.trim();
+    const tab = page.locator(".editor-group-container.active .tabs-container .tab.active .label-name").first();
+    return (await tab.textContent({ timeout: 5000 }))?.trim();
 }

@@ -13,7 +13,7 @@ test("markdown sections carry their heading path; # inside fences is not a headi
     assertWellFormed(text, chunks, 30);
     assert.deepEqual(spans(chunks), [
         [1, 3, "Seek"],
-        [5, 9, "Seek > Install"], // "## Install" alone is tiny: merged with its first subsection, named by the parent
+        [5, 9, "Seek > Install > From source"], // "## Install" alone is tiny: merged into its first subsection, named by it
         [11, 14, "Seek > Install > From source"], // the fenced block with "# this is a shell comment"
         [16, 18, "Seek > Install > From the marketplace"],
         [20, 23, "Seek > Usage"], // setext heading
@@ -27,10 +27,11 @@ test("markdown sections carry their heading path; # inside fences is not a headi
     }
 });
 
-test("markdown at the default budget: tiny sections merge under their common parent", async () => {
+test("markdown at the default budget: only tiny sections merge; real sections keep their own chunk", async () => {
     const chunks = await chunkFile("docs/guide.md", fixture("guide.md"));
     assert.deepEqual(spans(chunks), [
-        [1, 27, "Seek"],
+        [1, 14, "Seek > Install > From source"], // tiny intros merged down into their first subsection
+        [16, 27, "Seek"], // tiny siblings merged under their common parent
         [29, 31, "Appendix"],
     ]);
 });

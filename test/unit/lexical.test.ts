@@ -74,10 +74,12 @@ describe("FTS5 MATCH expressions", () => {
         assert.deepEqual(queryTerms("the of and"), ["the", "of", "and"], "all stop words: keep them rather than nothing");
     });
 
-    it("ORs quoted terms and includes the joined identifier", () => {
-        assert.equal(ftsMatchExpression("getUserById"), '"getuserbyid" OR "get" OR "user" OR "by" OR "id"');
-        // Two words make a prose query: the stop word part goes, the joined identifier stays.
-        assert.equal(ftsMatchExpression("parse getUserById"), '"parse" OR "getuserbyid" OR "get" OR "user" OR "id"');
+    it("ORs words, each compound identifier as its joined form or all of its parts", () => {
+        assert.equal(ftsMatchExpression("getUserById"), '"getuserbyid" OR ("get" AND "user" AND "by" AND "id")');
+        // Two words make a prose query: stop words go (also among parts), the joined identifier stays.
+        assert.equal(ftsMatchExpression("parse the getUserById"), '"parse" OR "getuserbyid" OR ("get" AND "user" AND "id")');
+        assert.equal(ftsMatchExpression("config config CONFIG"), '"config"', "duplicates collapse");
+        assert.equal(ftsMatchExpression("the of and"), '"the" OR "of" OR "and"', "all stop words: keep them rather than nothing");
         assert.equal(ftsSymbolExpression("Auth.loginUser"), 'symbol : "loginuser"');
     });
 
@@ -90,6 +92,9 @@ describe("FTS5 MATCH expressions", () => {
     it("caps the number of terms", () => {
         const q = Array.from({ length: 200 }, (_, i) => `term${i}`).join(" ");
         assert.equal(queryTerms(q).length, MAX_QUERY_TERMS);
+        assert.equal(ftsMatchExpression(q)!.split(" OR ").length, MAX_QUERY_TERMS);
+        const compounds = Array.from({ length: 50 }, (_, i) => `getThing${i}ById`).join(" ");
+        assert.ok((ftsMatchExpression(compounds)!.match(/"/g) ?? []).length / 2 <= MAX_QUERY_TERMS);
     });
 });
 

@@ -58,6 +58,7 @@ describe("IndexStore round trip", () => {
             fileEntry("src/a.ts", ["function alpha() {\n  return 1;\n}", "const beta = 2;"], 1),
             fileEntry("docs/readme.md", ["# Title\nSome prose about caching."], 2),
             fileEntry("src/ü nicode/ß.ts", ["export const naïve = 'ünïcödé ✓';"], 3),
+            fileEntry("src/nul.txt", ["before\u0000after NUL", "emoji 🙂 and \r\n CRLF"], 4),
         ];
         const store = IndexStore.open(dir, IDENTITY);
         assert.equal(store.rebuilt, undefined);
@@ -68,8 +69,8 @@ describe("IndexStore round trip", () => {
         const again = IndexStore.open(dir, IDENTITY);
         try {
             assert.equal(again.rebuilt, undefined);
-            assert.deepEqual(again.counts().files, 3);
-            assert.deepEqual(again.counts().chunks, 4);
+            assert.deepEqual(again.counts().files, 4);
+            assert.deepEqual(again.counts().chunks, 6);
             assert.deepEqual(
                 new Map(again.catalog()),
                 new Map(entries.map((e) => [e.file.path, e.file.hash])),
@@ -290,6 +291,32 @@ describe("IndexStore locking", () => {
         assert.ok(!fs.existsSync(join(dir, LOCK_FILE)));
         const next = IndexStore.open(dir, IDENTITY);
         next.close();
+    });
+
+    it("a reader catches up with the writer's commits on refresh", () => {
+        const dir = tempDir();
+        const writer = IndexStore.open(dir, IDENTITY);
+        try {
+            writer.replaceFiles([fileEntry("a.ts", ["alpha words"], 1), fileEntry("b.ts", ["beta words"], 2)]);
+            const reader = IndexStore.open(dir, IDENTITY, { readOnly: true });
+            try {
+                assert.equal(reader.refresh(), false, "nothing new yet");
+                writer.replaceFiles([fileEntry("a.ts", ["alpha again", "and more"], 3), fileEntry("c.ts", ["gamma"], 4)]);
+                writer.removeFiles(["b.ts"]);
+                assert.equal(reader.counts().chunks, 2, "a snapshot until refreshed");
+                assert.equal(reader.refresh(), true);
+                assert.deepEqual([...reader.catalog().keys()].sort(), ["a.ts", "c.ts"]);
+                assert.equal(reader.vectors.count, 3);
+                for (const c of writer.chunksForPath("a.ts")) {
+                    assert.ok(bytesOf(reader.vectorOf(c.id)!).equals(bytesOf(writer.vectorOf(c.id)!)));
+                }
+                assert.equal(reader.refresh(), false);
+            } finally {
+                reader.close();
+            }
+        } finally {
+            writer.close();
+        }
     });
 
     it("takes over a stale lock whose process is gone", () => {

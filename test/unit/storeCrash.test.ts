@@ -136,6 +136,21 @@ function seededStore(): string {
     return dir;
 }
 
+/** Starts the writer child; resolves once it has committed `commits` generations. */
+function startWriter(dir: string, commits: number): Promise<ReturnType<typeof spawn>> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["-e", WRITER_CHILD, dir], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d: Buffer) => {
+            out += d.toString();
+            if (out.includes(`committed ${commits}\n`)) resolve(child);
+        });
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        child.on("exit", (code) => reject(new Error(`writer exited early (${code}): ${err}`)));
+    });
+}
+
 describe("IndexStore crash safety", () => {
     it("rolls back a transaction that was killed after spilling into the database file", async () => {
         const dir = seededStore();
@@ -187,4 +202,43 @@ describe("IndexStore crash safety", () => {
             }
         }
     });
+
+    it("a reader in another process sees one whole generation while a writer keeps rewriting", async () => {
+        const dir = seededStore();
+        const writer = await startWriter(dir, 1);
+        try {
+            const seen = new Set<number>();
+            for (let i = 0; i < 3; i++) {
+                const reader = IndexStore.open(dir, IDENTITY, { readOnly: true });
+                try {
+                    assert.equal(reader.rebuilt, undefined);
+                    seen.add(assertSnapshotGeneration(reader));
+                    for (let j = 0; j < 3; j++) {
+                        await new Promise((r) => setTimeout(r, 300));
+                        reader.refresh();
+                        seen.add(assertSnapshotGeneration(reader));
+                        assert.ok(reader.lexicalSearch('"generation"', 5).length > 0);
+                    }
+                } finally {
+                    reader.close();
+                }
+            }
+            assert.ok(seen.size >= 2, `the reader followed the writer (saw generations ${[...seen].join(",")})`);
+        } finally {
+            writer.removeAllListeners("exit");
+            writer.kill("SIGKILL");
+        }
+    });
 });
+
+/** Like assertOneGeneration, but only over a reader's in-memory snapshot (catalog and vectors). */
+function assertSnapshotGeneration(store: IndexStore): number {
+    const gens = new Set([...store.catalog().values()].map((h) => Number(/^gen(\d+)-/.exec(h)?.[1])));
+    assert.equal(store.catalog().size, FILES);
+    assert.equal(gens.size, 1, `catalog mixes generations ${[...gens].join(",")}`);
+    const gen = [...gens][0];
+    const table = store.vectors;
+    assert.equal(table.count, FILES * CHUNKS_PER_FILE);
+    for (let slot = 0; slot < table.count; slot++) assert.equal(table.vectorAt(slot)[0], gen, "vectors of the catalog's generation");
+    return gen;
+}

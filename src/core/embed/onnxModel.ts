@@ -18,14 +18,26 @@ export interface OnnxModelOptions {
     tokenBudget?: number;
     /** Inputs per session.run at most (default {@link DEFAULT_MAX_BATCH}). */
     maxBatch?: number;
+    /** Let idle intra-op threads spin for work (onnxruntime's default; see {@link DEFAULT_ALLOW_SPINNING}). */
+    allowSpinning?: boolean;
 }
 
-/**
- * Padded tokens per batch. Measured on 2 cores with bge-small int8 and 200-400-token code chunks: throughput is flat
- * from 2k to 16k tokens (within noise), so a middle value keeps each run short for cancellation.
- */
+/** Padded tokens per session.run when batching (see {@link DEFAULT_MAX_BATCH}). */
 export const DEFAULT_TOKEN_BUDGET = 4096;
-export const DEFAULT_MAX_BATCH = 64;
+
+/**
+ * One input per session.run by default. The shipped models are int8 with *dynamic* quantization: activation scales
+ * come from the min/max of the whole batch tensor, so a text's vector depends on its batch neighbours and padding
+ * (measured: cosine 0.985-0.997 against the same text alone, max abs difference up to 3e-2), which would make a
+ * chunk's vector depend on what it was indexed with and differ from the same text embedded alone as a query. Alone,
+ * the vectors match an independent reference to 5e-6. Batching also bought no measurable throughput on a 2-core
+ * CPU with 200-400-token chunks (the matrices of one input already fill the cores). Raise it for fp32 models,
+ * where padding is masked exactly.
+ */
+export const DEFAULT_MAX_BATCH = 1;
+
+/** Placeholder, set from measurements below. */
+export const DEFAULT_ALLOW_SPINNING = true;
 
 /** Output names that hold per-token states, in order of preference; a rank-2 output is taken as already pooled. */
 const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
@@ -76,6 +88,7 @@ export class OnnxModel {
             threads: opts.threads && opts.threads > 0 ? Math.floor(opts.threads) : defaultThreads(),
             tokenBudget: opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
             maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH,
+            allowSpinning: opts.allowSpinning ?? DEFAULT_ALLOW_SPINNING,
         };
         const tokenizer = await PromptTokenizer.load(spec.tokenizerPath);
         let session: Ort.InferenceSession;
@@ -87,6 +100,7 @@ export class OnnxModel {
                 executionMode: "sequential",
                 graphOptimizationLevel: "all",
                 logSeverityLevel: 3,
+                extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? "1" : "0" } } },
             });
         } catch (err) {
             throw new CoreError("modelCorrupt", `Cannot load the model ${spec.onnxPath}: ${String(err)}. Run \`npm run fetch-model\` to download it again.`, { cause: err });
@@ -149,14 +163,18 @@ export class OnnxModel {
      * Embeds texts and returns unit vectors (when the model normalises) in input order.
      * @param shouldStop checked between batches; when it returns true, the result so far is dropped and
      *   CoreError("cancelled") thrown.
+     * @param onProgress called after each batch with the number of texts embedded so far.
      */
-    async embed(texts: readonly PromptedText[], shouldStop?: () => boolean): Promise<Float32Array[]> {
+    async embed(texts: readonly PromptedText[], shouldStop?: () => boolean, onProgress?: (done: number) => void): Promise<Float32Array[]> {
         const encoded = this.encode(texts);
         const out = new Array<Float32Array>(texts.length);
+        let done = 0;
         for (const batch of this.plan(encoded)) {
             if (shouldStop?.()) throw new CoreError("cancelled", "cancelled");
             const result = await this.session.run(this.feeds(encoded, batch));
             this.poolBatch(result[this.outputName], encoded, batch, out);
+            done += batch.length;
+            onProgress?.(done);
         }
         return out;
     }

@@ -29,7 +29,7 @@ function toError(err: unknown, id?: number): FromWorker {
 }
 
 function init(msg: InitRequest): void {
-    model = OnnxModel.load(msg.modelSpec, { threads: msg.threads, tokenBudget: msg.tokenBudget });
+    model = OnnxModel.load(msg.modelSpec, { threads: msg.threads, tokenBudget: msg.tokenBudget, maxBatch: msg.maxBatch });
     model.then(
         (m) => post({ type: "ready", dimensions: m.dimensions, threads: m.threads }),
         (err: unknown) => post(toError(err)),
@@ -43,7 +43,9 @@ async function embed(msg: EmbedRequest): Promise<void> {
         if (!model) throw new CoreError("badInput", "The worker got an embed request before init.");
         if (stop()) throw new CoreError("cancelled", "cancelled");
         const m = await model;
-        const vectors = await m.embed(msg.texts, stop);
+        const vectors = await m.embed(msg.texts, stop, (done) => {
+            if (done < msg.texts.length) post({ type: "progress", id: msg.id, done });
+        });
         const dimensions = vectors.length > 0 ? vectors[0].length : m.dimensions;
         const flat = new Float32Array(vectors.length * dimensions);
         vectors.forEach((v, i) => flat.set(v, i * dimensions));

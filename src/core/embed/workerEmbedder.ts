@@ -20,10 +20,15 @@ export interface WorkerEmbedderOptions {
      * out/src/core/embed/worker.js under tsc output.
      */
     workerPath?: string;
-    /** A request (model load included) taking longer than this means a hung worker (default 120 s). */
+    /**
+     * No answer and no progress for this long (model load included) means a hung worker (default 120 s). The
+     * worker reports progress after every batch, so this bounds one session.run, not a whole request.
+     */
     timeoutMs?: number;
     /** Padded tokens per session.run (see onnxModel.ts). */
     tokenBudget?: number;
+    /** Inputs per session.run at most (default 1; see onnxModel.ts `DEFAULT_MAX_BATCH` for why). */
+    maxBatch?: number;
 }
 
 /** Generous: a first request loads the model, and a slow machine under load may take seconds per batch. */
@@ -132,8 +137,13 @@ export class WorkerEmbedder implements Embedder {
         worker.ref();
         job.id = this.nextId++;
         job.sentAt = performance.now();
-        this.timer = setTimeout(() => this.onTimeout(job), this.timeoutMs);
+        this.armTimer(job);
         this.post({ type: "embed", id: job.id, texts: job.texts });
+    }
+
+    private armTimer(job: Job): void {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.onTimeout(job), this.timeoutMs);
     }
 
     private post(msg: ToWorker): void {
@@ -155,7 +165,13 @@ export class WorkerEmbedder implements Embedder {
         worker.on("exit", (code) => this.onExit(worker, code));
         this.worker = worker;
         this.logger.info(`seek: starting inference worker for ${this.spec.id} (threads ${this.options.threads ?? "default"})`);
-        this.post({ type: "init", modelSpec: this.spec, threads: this.options.threads ?? 0, tokenBudget: this.options.tokenBudget });
+        this.post({
+            type: "init",
+            modelSpec: this.spec,
+            threads: this.options.threads ?? 0,
+            tokenBudget: this.options.tokenBudget,
+            maxBatch: this.options.maxBatch,
+        });
         return worker;
     }
 
@@ -174,6 +190,10 @@ export class WorkerEmbedder implements Embedder {
             case "ready":
                 this.dims = msg.dimensions;
                 this.logger.debug(`seek: model ${this.spec.id} loaded (${msg.dimensions}-d, ${msg.threads} threads)`);
+                if (job) this.armTimer(job);
+                return;
+            case "progress":
+                if (job && msg.id === job.id) this.armTimer(job);
                 return;
             case "results": {
                 if (!job || msg.id !== job.id) return;
@@ -183,7 +203,8 @@ export class WorkerEmbedder implements Embedder {
                 }
                 const d = msg.dimensions;
                 const vectors = Array.from({ length: msg.count }, (_, i) => msg.vectors.slice(i * d, (i + 1) * d));
-                this.logger.debug(`seek: embedded ${msg.count} texts in ${msg.elapsedMs.toFixed(0)} ms (worker)`);
+                const total = performance.now() - job.sentAt;
+                this.logger.debug(`seek: embedded ${msg.count} texts in ${total.toFixed(0)} ms (${msg.elapsedMs.toFixed(0)} ms in the worker)`);
                 this.finish(job, undefined, vectors);
                 return;
             }
@@ -223,9 +244,9 @@ export class WorkerEmbedder implements Embedder {
 
     private onTimeout(job: Job): void {
         if (job !== this.current) return;
-        this.logger.error(`seek: inference worker gave no answer in ${this.timeoutMs} ms; terminating it`);
+        this.logger.error(`seek: inference worker made no progress in ${this.timeoutMs} ms; terminating it`);
         this.discardWorker();
-        this.finish(job, new CoreError("workerTimeout", `The inference worker gave no answer in ${Math.round(this.timeoutMs / 1000)} s.`));
+        this.finish(job, new CoreError("workerTimeout", `The inference worker made no progress in ${Math.round(this.timeoutMs / 1000)} s.`));
     }
 
     private abort(job: Job): void {

@@ -15,6 +15,8 @@ export interface InitRequest {
     threads: number;
     /** Padded tokens per session.run (optional tuning, see onnxModel.ts). */
     tokenBudget?: number;
+    /** Inputs per session.run at most (optional tuning, see onnxModel.ts). */
+    maxBatch?: number;
 }
 
 /** Embed these texts. Answered by `results` or `error` with the same id. Requests are served in order. */
@@ -59,6 +61,16 @@ export interface ResultsResponse {
     elapsedMs: number;
 }
 
+/**
+ * Request `id` finished one more batch (`done` of its texts embedded so far). Resets the caller's hang timer: a
+ * long request on a slow machine is not a hung one.
+ */
+export interface ProgressResponse {
+    type: "progress";
+    id: number;
+    done: number;
+}
+
 /** A failure; without `id` it is the init's. `reason` maps back to a CoreError on the caller's side. */
 export interface ErrorResponse {
     type: "error";
@@ -67,7 +79,7 @@ export interface ErrorResponse {
     message: string;
 }
 
-export type FromWorker = ReadyResponse | ResultsResponse | ErrorResponse;
+export type FromWorker = ReadyResponse | ProgressResponse | ResultsResponse | ErrorResponse;
 
 function isObject(x: unknown): x is Record<string, unknown> {
     return typeof x === "object" && x !== null;
@@ -96,6 +108,8 @@ export function isFromWorker(x: unknown): x is FromWorker {
     switch (x.type) {
         case "ready":
             return typeof x.dimensions === "number";
+        case "progress":
+            return typeof x.id === "number" && typeof x.done === "number";
         case "results":
             return typeof x.id === "number" && typeof x.count === "number" && x.vectors instanceof Float32Array;
         case "error":

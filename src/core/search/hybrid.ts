@@ -10,12 +10,7 @@ import type { SearchMode } from "../types";
 import { orderByScore, reciprocalRankFusion, type RankedList } from "./fusion";
 import { ftsMatchExpression, ftsSymbolExpression, looksLikeIdentifier, symbolKey } from "./lexical";
 import type { RankConfig } from "./rankConfig";
-import { vectorTopK } from "./vector";
-
-export interface ScoredId {
-    id: number;
-    score: number;
-}
+import { vectorTopK, type ScoredId } from "./vector";
 
 export interface CandidateRequest {
     mode: SearchMode;

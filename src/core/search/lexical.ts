@@ -94,12 +94,39 @@ export function queryTerms(query: string): string[] {
 }
 
 /**
- * The FTS5 MATCH expression for a query: its terms, each a quoted string, OR-ed together. Undefined when the query
- * has no searchable term (empty, pure punctuation), in which case lexical search returns nothing.
+ * The FTS5 MATCH expression for a query, or undefined when it has no searchable term (empty, pure punctuation), in
+ * which case lexical search returns nothing. Each word is one OR-ed alternative; a compound identifier becomes
+ * `"joined" OR ("part1" AND "part2" ...)`: the exact identifier in any naming convention, or a chunk holding all
+ * of its parts. Not OR-ing the parts one by one keeps `getUserById` from matching every chunk that says "get" (it
+ * was also measured faster: fewer matches to score). Terms are capped at {@link MAX_QUERY_TERMS}.
  */
 export function ftsMatchExpression(query: string): string | undefined {
-    const terms = queryTerms(query);
-    return terms.length > 0 ? terms.map(quoteTerm).join(" OR ") : undefined;
+    const text = query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query;
+    const prose = !looksLikeIdentifier(text);
+    const alternatives: string[] = [];
+    const seen = new Set<string>();
+    let budget = MAX_QUERY_TERMS;
+    for (const word of text.match(WORD_RE) ?? []) {
+        const parts = splitIdentifier(word);
+        const joined = parts.join("");
+        if (parts.length === 0 || seen.has(joined) || budget <= 0) continue;
+        if (parts.length === 1 && prose && STOP_WORDS.has(joined)) continue;
+        seen.add(joined);
+        const kept = prose ? parts.filter((p) => !STOP_WORDS.has(p)) : parts;
+        if (parts.length === 1 || kept.length === 0 || budget < 1 + kept.length) {
+            alternatives.push(quoteTerm(joined));
+            budget -= 1;
+        } else {
+            alternatives.push(`${quoteTerm(joined)} OR (${kept.map(quoteTerm).join(" AND ")})`);
+            budget -= 1 + kept.length;
+        }
+    }
+    if (alternatives.length === 0) {
+        // A query made only of stop words ("the of and") still searches for them.
+        const terms = queryTerms(text);
+        return terms.length > 0 ? terms.map(quoteTerm).join(" OR ") : undefined;
+    }
+    return alternatives.join(" OR ");
 }
 
 /** An FTS5 expression matching one identifier in the symbol column only (exact-symbol lookups). */

@@ -1,5 +1,6 @@
 /**
- * rankHits: query -> ranked, merged, diversified hits. The pipeline:
+ * rankHits: query -> ranked, merged, diversified hits. The pipeline (after a read-only store catches up with its
+ * writer):
  * 1. compile filters (globs, kinds, languages, excluded range) into one row predicate;
  * 2. score candidates for the mode (hybrid.ts: vector / BM25 / fusion with identifier boosts);
  * 3. fetch the best candidates' chunks and order them (score, then path and line for stable ties);
@@ -35,6 +36,7 @@ export interface RankOptions extends SearchOptions {
  */
 export function rankHits(store: IndexStore, queryVector: Float32Array | undefined, query: string, opts: RankOptions = {}): Hit[] {
     throwIfAborted(opts.signal);
+    store.refresh();
     const config: RankConfig = { ...DEFAULT_RANK_CONFIG, ...opts.rankConfig };
     const top = Math.max(0, Math.min(MAX_TOP, Math.floor(opts.top ?? DEFAULT_TOP)));
     if (top === 0 || store.vectors.count === 0) return [];

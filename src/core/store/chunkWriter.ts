@@ -61,11 +61,12 @@ export class ChunkWriter {
         chunks.forEach((c, i) => {
             const vector = vectors[i];
             const { lastInsertRowid } = this.insertChunk.run([
-                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, encodeVector(vector), c.text,
+                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, encodeVector(vector), storedText(c.text),
             ]);
             const id = Number(lastInsertRowid);
             const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
-            this.insertFts.run([id, c.text, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
+            const ftsText = c.text.includes("\0") ? c.text.replace(/\0/g, " ") : c.text;
+            this.insertFts.run([id, ftsText, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
             added.push({ id, vector, meta: { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine } });
         });
         const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
@@ -92,6 +93,18 @@ export class ChunkWriter {
     }
 }
 
+/**
+ * The wrapper binds strings as NUL-terminated C strings, so a text with U+0000 would be cut short. Such (rare)
+ * texts are stored as their UTF-8 bytes instead and decoded on the way out; everything else stays TEXT.
+ */
+function storedText(text: string): string | Uint8Array {
+    return text.includes("\0") ? new TextEncoder().encode(text) : text;
+}
+
+function loadedText(value: unknown): string {
+    return value instanceof Uint8Array ? new TextDecoder().decode(value) : String(value);
+}
+
 /** A chunk row (see {@link CHUNK_COLUMNS}) as a StoredChunk. */
 export function rowToChunk(r: QueryResult): StoredChunk {
     const chunk: StoredChunk = {
@@ -101,7 +114,7 @@ export function rowToChunk(r: QueryResult): StoredChunk {
         endLine: Number(r.end_line),
         language: String(r.language),
         kind: String(r.kind) as FileKind,
-        text: String(r.text),
+        text: loadedText(r.text),
     };
     if (r.symbol !== null && r.symbol !== undefined) chunk.symbol = String(r.symbol);
     if (r.symbol_kind !== null && r.symbol_kind !== undefined) chunk.symbolKind = String(r.symbol_kind);

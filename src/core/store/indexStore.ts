@@ -12,6 +12,7 @@ import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { BM25_EXPR, DB_FILE, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
+import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
 import { openReadOnly, openWritable, type FileRecord, type IndexIdentity, type LoadedState, type RebuildReason } from "./storeOpen";
 import type { VectorTable } from "./vectorTable";
@@ -57,6 +58,8 @@ export class IndexStore {
     private readonly table: VectorTable;
     private readonly writer: ChunkWriter | undefined;
     private lastIndexed: number | undefined;
+    /** Read-only stores: how far the in-memory state has caught up with the database. */
+    private readonly position: ReaderPosition;
     private acceptFilter: ((id: number) => boolean) | undefined;
     private closed = false;
 
@@ -78,6 +81,7 @@ export class IndexStore {
             this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
         }
         this.writer = lock ? new ChunkWriter(db) : undefined;
+        this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.table) };
         // Lets lexical search apply the caller's filters inside SQLite, so LIMIT counts only acceptable rows.
         db.function("seek_accept", (id) => (this.acceptFilter ? this.acceptFilter(Number(id)) : true));
     }
@@ -95,17 +99,27 @@ export class IndexStore {
         }
         if (opts.readOnly) {
             const opened = openReadOnly(dir, identity, logger);
-            return new IndexStore(dir, identity, opened.db, opened.state, undefined, undefined, logger);
+            return IndexStore.construct(() => new IndexStore(dir, identity, opened.db, opened.state, undefined, undefined, logger), opened.db);
         }
         fs.mkdirSync(dir, { recursive: true });
         const lock = StoreLock.acquire(dir, logger);
         try {
             const opened = openWritable(dir, identity, logger);
-            const store = new IndexStore(dir, identity, opened.db, opened.state, opened.rebuilt, lock, logger);
+            const store = IndexStore.construct(() => new IndexStore(dir, identity, opened.db, opened.state, opened.rebuilt, lock, logger), opened.db);
             logger.info(`seek: index ${dir}: ${store.files.size} files, ${store.table.count} chunks${opened.rebuilt ? ` (rebuilt: ${opened.rebuilt})` : ""}`);
             return store;
         } catch (err) {
             lock.release(logger);
+            throw err;
+        }
+    }
+
+    /** Closes the database if the constructor fails (preparing statements can). */
+    private static construct(make: () => IndexStore, db: Database): IndexStore {
+        try {
+            return make();
+        } catch (err) {
+            db.close();
             throw err;
         }
     }
@@ -122,6 +136,24 @@ export class IndexStore {
     /** path -> content hash of every indexed file. A live view: it changes as the store is written. */
     catalog(): ReadonlyMap<string, string> {
         return this.hashes;
+    }
+
+    /**
+     * Read-only stores: catches up with what the writer process committed since open or the last call (one cheap
+     * PRAGMA when nothing changed). rankHits calls it before every search. A writer is always current: false.
+     */
+    refresh(): boolean {
+        if (this.writer || this.closed) return false;
+        const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), this.table, this.position));
+        if (!files) return false;
+        this.files.clear();
+        this.hashes.clear();
+        for (const f of files.values()) {
+            this.files.set(f.path, f);
+            this.hashes.set(f.path, f.hash);
+            this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
+        }
+        return true;
     }
 
     /** The catalog row of one file. */

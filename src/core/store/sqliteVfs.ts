@@ -17,10 +17,11 @@ import type { Logger } from "../types";
 /** How often lock waits look again. */
 const POLL_MS = 25;
 /**
- * A VFS lock directory that has existed this long is stale. Statements hold it briefly: writes are batched (64
- * files, 256 removals), vectors load 4096 rows per statement, a BM25 query at 100k chunks takes ~0.2 s. The one
- * long holder is a writer's full integrity check after an unclean close, which only reads, so a reader breaking
- * in on it does no harm. Each statement re-creates the directory, so its age is the age of the current hold.
+ * A VFS lock directory untouched for this long is stale. Statements hold it briefly: writes are batched (64
+ * files, 256 removals), a BM25 query at 100k chunks takes ~0.2 s; a reader's snapshot load is longer but
+ * refreshes the directory's ctime between batches ({@link touchVfsLock}). The one long silent holder is a writer's
+ * full integrity check after an unclean close, which only reads, so a reader breaking in on it does no harm. Each
+ * statement re-creates the directory, so its ctime is the age of the current hold.
  */
 export const VFS_LOCK_STALE_MS = 2000;
 /** Longest wait for another process's lock before reporting the store as locked. */
@@ -33,10 +34,12 @@ export function sleepSync(ms: number): void {
     Atomics.wait(sleeper, 0, 0, ms);
 }
 
+/** SQLite's rollback journal beside the database (exists only while a transaction writes, in DELETE mode). */
 export function journalPath(dbPath: string): string {
     return `${dbPath}-journal`;
 }
 
+/** The directory node-sqlite3-wasm's VFS creates as its file lock. */
 export function vfsLockPath(dbPath: string): string {
     return `${dbPath}.lock`;
 }
@@ -75,6 +78,19 @@ export function clearVfsLock(dbPath: string, logger: Logger, timeoutMs = BUSY_TI
         stamp = lockStamp(dbPath);
     }
     return true;
+}
+
+/**
+ * Heartbeat for a long read transaction: refreshes the lock directory's ctime so that other processes do not take
+ * it for stale (it is only called while this connection holds the lock).
+ */
+export function touchVfsLock(dbPath: string): void {
+    const now = new Date();
+    try {
+        fs.utimesSync(vfsLockPath(dbPath), now, now);
+    } catch {
+        // No lock directory (nothing to keep alive): nothing to do.
+    }
 }
 
 /** True when another connection holds the VFS lock right now (used to tell contention from real errors). */

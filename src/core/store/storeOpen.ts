@@ -7,15 +7,15 @@ import fs = require("node:fs");
 import { join } from "node:path";
 import { Database, SQLite3Error } from "node-sqlite3-wasm";
 import { CoreError, isCoreError } from "../errors";
-import type { FileKind, Logger } from "../types";
+import type { Logger } from "../types";
 import { moveAside } from "./corruptArchive";
 import { applyPragmas, createSchema, DB_FILE, META, REQUIRED_OBJECTS, SCHEMA_VERSION, setCleanClose } from "./schema";
-import { BUSY_TIMEOUT_MS, clearVfsLock, hasHotJournal, journalPath, recoverHotJournal, sleepSync, vfsLockHeld } from "./sqliteVfs";
+import { BUSY_TIMEOUT_MS, clearVfsLock, hasHotJournal, journalPath, recoverHotJournal, sleepSync, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
+import { dataVersion } from "./readerSync";
 import { writerActive } from "./storeLock";
-import { decodeVector, VectorTable } from "./vectorTable";
+import { InvalidStore, loadVectorsInto, readCatalog, type FileRecord } from "./stateLoader";
+import { VectorTable } from "./vectorTable";
 
-/** Rows per statement while loading vectors: each statement holds the file lock briefly (see sqliteVfs.ts). */
-const LOAD_BATCH_ROWS = 4096;
 /** Attempts at opening while another process keeps the database busy. */
 const OPEN_ATTEMPTS = 3;
 /**
@@ -38,37 +38,19 @@ export interface IndexIdentity {
 /** Why an open started over with an empty index. */
 export type RebuildReason = "identityChanged" | "corrupt";
 
-/** One catalog row: a file as it was when indexed. */
-export interface FileRecord {
-    path: string;
-    /** Content hash (sha256 hex of the raw bytes). */
-    hash: string;
-    size: number;
-    mtimeMs: number;
-    chunkCount: number;
-    /** Epoch ms of the transaction that stored it. */
-    indexedAt: number;
-}
+export type { FileRecord } from "./stateLoader";
 
 export interface LoadedState {
     files: Map<string, FileRecord>;
     vectors: VectorTable;
+    /** Read-only opens: PRAGMA data_version inside the snapshot transaction (see readerSync.ts). */
+    dataVersion?: number;
 }
 
 export interface OpenedDatabase {
     db: Database;
     state: LoadedState;
     rebuilt?: RebuildReason;
-}
-
-/** A problem found by validation (as opposed to an error SQLite raised). */
-class InvalidStore extends Error {
-    constructor(
-        readonly problem: RebuildReason,
-        message: string,
-    ) {
-        super(message);
-    }
 }
 
 /** Canonical JSON of an identity (fixed key order) as stored in meta. */
@@ -174,9 +156,17 @@ function attemptReadOnly(dbPath: string, identity: IndexIdentity): OpenedDatabas
     const db = new Database(dbPath, { readOnly: true });
     try {
         applyPragmas(db, true);
-        const found = validate(db, identityJson(identity), fileSize(dbPath), false);
-        if (found !== undefined) throw new InvalidStore("identityChanged", `${found}, expected ${identityJson(identity)}`);
-        return { db, state: loadState(db, identity.dimensions) };
+        // One read transaction: a writer cannot commit between validation and the last vector batch, so the
+        // snapshot is one consistent state. The heartbeat keeps the lock from looking stale to the writer.
+        db.exec("BEGIN");
+        try {
+            const found = validate(db, identityJson(identity), fileSize(dbPath), false);
+            if (found !== undefined) throw new InvalidStore("identityChanged", `${found}, expected ${identityJson(identity)}`);
+            const state = loadState(db, identity.dimensions, () => touchVfsLock(dbPath));
+            return { db, state: { ...state, dataVersion: dataVersion(db) } };
+        } finally {
+            if (db.inTransaction) db.exec("COMMIT");
+        }
     } catch (err) {
         db.close();
         throw err;
@@ -222,56 +212,22 @@ function quickCheck(db: Database): void {
     }
 }
 
-/** Reads the catalog and every vector, checking that catalog, chunks and full-text rows agree. */
-function loadState(db: Database, dimensions: number): LoadedState {
-    const files = new Map<string, FileRecord>();
+/**
+ * Reads the catalog and every vector, checking that catalog, chunks and full-text rows agree. `onBatch` runs
+ * between vector batches.
+ */
+function loadState(db: Database, dimensions: number, onBatch: () => void = () => undefined): LoadedState {
+    const files = readCatalog(db);
     let expectedChunks = 0;
-    for (const r of db.all("SELECT path, hash, size, mtime_ms, chunk_count, indexed_at FROM files")) {
-        const rec: FileRecord = {
-            path: String(r.path),
-            hash: String(r.hash),
-            size: Number(r.size),
-            mtimeMs: Number(r.mtime_ms),
-            chunkCount: Number(r.chunk_count),
-            indexedAt: Number(r.indexed_at),
-        };
-        files.set(rec.path, rec);
-        expectedChunks += rec.chunkCount;
-    }
-    const vectors = loadVectors(db, dimensions, files);
+    for (const f of files.values()) expectedChunks += f.chunkCount;
+    const vectors = new VectorTable(dimensions);
+    loadVectorsInto(vectors, db, files, -1, onBatch);
     if (vectors.count !== expectedChunks) {
         throw new InvalidStore("corrupt", `catalog lists ${expectedChunks} chunks but ${vectors.count} are stored`);
     }
     const ftsRows = Number(db.get("SELECT count(*) AS n FROM chunks_fts_docsize")?.n ?? -1);
     if (ftsRows !== vectors.count) throw new InvalidStore("corrupt", `${ftsRows} full-text rows for ${vectors.count} chunks`);
     return { files, vectors };
-}
-
-function loadVectors(db: Database, dimensions: number, files: Map<string, FileRecord>): VectorTable {
-    const table = new VectorTable(dimensions);
-    const stmt = db.prepare(
-        "SELECT id, path, start_line, end_line, language, kind, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
-    );
-    try {
-        let after = -1;
-        for (;;) {
-            const rows = stmt.all([after, LOAD_BATCH_ROWS]);
-            for (const r of rows) {
-                const id = Number(r.id);
-                const path = String(r.path);
-                const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, dimensions) : undefined;
-                if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
-                if (!files.has(path)) throw new InvalidStore("corrupt", `chunk ${id} belongs to ${path}, which is not in the catalog`);
-                const meta = { path, kind: String(r.kind) as FileKind, language: String(r.language), startLine: Number(r.start_line), endLine: Number(r.end_line) };
-                table.add(id, vector, meta);
-                after = id;
-            }
-            if (rows.length < LOAD_BATCH_ROWS) break;
-        }
-    } finally {
-        stmt.finalize();
-    }
-    return table;
 }
 
 function fileSize(path: string): number {

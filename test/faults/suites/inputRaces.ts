@@ -134,21 +134,27 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
         let stop = false;
         try {
             const root = join(work, "ws");
-            writeCodeCorpus(root, 60, 7);
+            writeCodeCorpus(root, scale.name === "full" ? 60 : 15, 7);
+            mkdirSync(join(root, "churn"), { recursive: true });
             const indexDir = join(work, "index");
             let writes = 0;
+            const writerErrors: string[] = [];
             const writer = (async () => {
                 let i = 0;
                 while (!stop) {
                     i++;
-                    writeFileSync(join(root, "churn/hot.ts"), goodSource(marker(`hot${i % 7}`)) + "x".repeat(i % 300));
-                    if (i % 2 === 0) rmSync(join(root, "churn/flicker.ts"), { force: true });
-                    else write(root, "churn/flicker.ts", goodSource(marker("flicker")));
-                    if (i % 50 === 0) writeFileSync(join(root, "churn/grow.md"), "# Growing\n");
-                    else appendFileSync(join(root, "churn/grow.md"), `- entry ${i} about ${marker("grow")}\n`);
-                    if (i % 3 === 0) rmSync(join(root, "churn/dir"), { recursive: true, force: true });
-                    else write(root, `churn/dir/sub${i % 5}/n.ts`, goodSource(marker("dirchurn")));
-                    writes++;
+                    try {
+                        write(root, "churn/hot.ts", goodSource(marker(`hot${i % 7}`)) + "x".repeat(i % 300));
+                        if (i % 2 === 0) rmSync(join(root, "churn/flicker.ts"), { force: true });
+                        else write(root, "churn/flicker.ts", goodSource(marker("flicker")));
+                        if (i % 50 === 0) write(root, "churn/grow.md", "# Growing\n");
+                        else appendFileSync(join(root, "churn/grow.md"), `- entry ${i} about ${marker("grow")}\n`);
+                        if (i % 3 === 0) rmSync(join(root, "churn/dir"), { recursive: true, force: true });
+                        else write(root, `churn/dir/sub${i % 5}/n.ts`, goodSource(marker("dirchurn")));
+                        writes++;
+                    } catch (err) {
+                        writerErrors.push(String(err));
+                    }
                     await new Promise((r) => setTimeout(r, 2));
                 }
             })();
@@ -162,9 +168,10 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
             }
             stop = true;
             await writer;
+            assert.deepEqual(writerErrors.slice(0, 3), [], "the background writer itself failed");
             tally.fault(writes);
             tally.note(`churn: ${writes} background writes during ${rounds} index runs`);
-            writeFileSync(join(root, "churn/hot.ts"), goodSource(marker("hotfinal")));
+            write(root, "churn/hot.ts", goodSource(marker("hotfinal")));
             const last = await seek(["index", root, "--json", "--index-dir", indexDir]);
             assert.equal(last.code, 0, describe(last));
             const cleanDir = join(work, "clean");

@@ -67,7 +67,7 @@ async function resumeAndCompare(root: string, indexDir: string, clean: Clean, wh
 
 export function defineKillRecoverySuite(scale: Scale, tally: Tally): void {
     const seed = Number(process.env.SEEK_FAULT_SEED ?? Date.now() % 100_000);
-    const files = scale.name === "full" ? 150 : 60;
+    const files = scale.name === "full" ? 100 : 15;
     let work = "";
     let clean: Clean | undefined;
 

@@ -1,0 +1,82 @@
+/**
+ * Reading the catalog and the vectors from the database into memory: used when a store opens, and by read-only
+ * stores to catch up with a writer in another process (readerSync.ts).
+ */
+import type { Database } from "node-sqlite3-wasm";
+import type { FileKind } from "../types";
+import type { RebuildReason } from "./storeOpen";
+import { decodeVector, type VectorTable } from "./vectorTable";
+
+/** Rows per statement while loading vectors (between batches a reader refreshes its lock's heartbeat). */
+const LOAD_BATCH_ROWS = 4096;
+
+/** One catalog row: a file as it was when indexed. */
+export interface FileRecord {
+    path: string;
+    /** Content hash (sha256 hex of the raw bytes). */
+    hash: string;
+    size: number;
+    mtimeMs: number;
+    chunkCount: number;
+    /** Epoch ms of the transaction that stored it. */
+    indexedAt: number;
+}
+
+/** A problem found by validation (as opposed to an error SQLite raised). */
+export class InvalidStore extends Error {
+    constructor(
+        readonly problem: RebuildReason,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/** Every catalog row, by path. */
+export function readCatalog(db: Database): Map<string, FileRecord> {
+    const files = new Map<string, FileRecord>();
+    for (const r of db.all("SELECT path, hash, size, mtime_ms, chunk_count, indexed_at FROM files")) {
+        const rec: FileRecord = {
+            path: String(r.path),
+            hash: String(r.hash),
+            size: Number(r.size),
+            mtimeMs: Number(r.mtime_ms),
+            chunkCount: Number(r.chunk_count),
+            indexedAt: Number(r.indexed_at),
+        };
+        files.set(rec.path, rec);
+    }
+    return files;
+}
+
+/**
+ * Adds every chunk with id > `afterId` to `table`, in id order, `LOAD_BATCH_ROWS` per statement; `onBatch` runs
+ * between batches. Throws InvalidStore for a malformed vector or a chunk of a file missing from `files`.
+ * Returns the highest id loaded (or `afterId`).
+ */
+export function loadVectorsInto(table: VectorTable, db: Database, files: Map<string, FileRecord>, afterId: number, onBatch: () => void): number {
+    const stmt = db.prepare(
+        "SELECT id, path, start_line, end_line, language, kind, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+    );
+    let after = afterId;
+    try {
+        for (;;) {
+            const rows = stmt.all([after, LOAD_BATCH_ROWS]);
+            for (const r of rows) {
+                const id = Number(r.id);
+                const path = String(r.path);
+                const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, table.dimensions) : undefined;
+                if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
+                if (!files.has(path)) throw new InvalidStore("corrupt", `chunk ${id} belongs to ${path}, which is not in the catalog`);
+                const meta = { path, kind: String(r.kind) as FileKind, language: String(r.language), startLine: Number(r.start_line), endLine: Number(r.end_line) };
+                table.add(id, vector, meta);
+                after = id;
+            }
+            if (rows.length < LOAD_BATCH_ROWS) break;
+            onBatch();
+        }
+    } finally {
+        stmt.finalize();
+    }
+    return after;
+}
