@@ -51,7 +51,7 @@ import { CHUNKER_VERSION } from "./chunk/index";
 import { MAX_FILE_BYTES } from "./discovery/defaults";
 import { formatDocument, instructionSetId, promptFor } from "./embed/instructions";
 import { resolveModel, type ModelSpec } from "./embed/modelRegistry";
-import { createEmbedder } from "./embed/workerEmbedder";
+import { createEmbedder, WorkerEmbedder } from "./embed/workerEmbedder";
 import { CoreError } from "./errors";
 import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
@@ -99,21 +99,23 @@ export class SeekEngine {
     static async open(options: EngineOptions): Promise<SeekEngine> {
         const logger = options.logger ?? silentLogger;
         const folder = resolve(options.folder);
-        const model = resolveModel(options.model, options.modelsDir);
+        const model = resolveModel(options.model, options.modelsDir, { logger });
         const instructionOpts = { enabled: options.instructions !== false, overrides: options.instructionOverrides };
-        const identity = {
-            modelId: model.id,
-            dimensions: model.dimensions,
-            instructionSet: instructionSetId(model, instructionOpts),
-            chunkerVersion: CHUNKER_VERSION,
-        };
-        const store = IndexStore.open(options.indexDir, identity, { logger });
+        const embedder = options.embedder ?? createEmbedder(model, { threads: options.threads, logger });
         try {
-            const embedder = options.embedder ?? createEmbedder(model, { threads: options.threads, logger });
+            // A bring-your-own model may not declare its width; load it once to learn it (part of the identity).
+            if (model.dimensions === 0 && embedder instanceof WorkerEmbedder) await embedder.warmUp();
+            const identity = {
+                modelId: model.id,
+                dimensions: model.dimensions || embedder.dimensions,
+                instructionSet: instructionSetId(model, instructionOpts),
+                chunkerVersion: CHUNKER_VERSION,
+            };
+            const store = IndexStore.open(options.indexDir, identity, { logger });
             logger.info(`seek: folder ${folder}, model ${model.id}, instructions ${instructionOpts.enabled ? "on" : "off"}, index ${options.indexDir}`);
             return new SeekEngine(folder, model, store, embedder, options, logger);
         } catch (err) {
-            store.close();
+            await embedder.dispose();
             throw err;
         }
     }

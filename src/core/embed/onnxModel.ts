@@ -28,16 +28,22 @@ export const DEFAULT_TOKEN_BUDGET = 4096;
 /**
  * One input per session.run by default. The shipped models are int8 with *dynamic* quantization: activation scales
  * come from the min/max of the whole batch tensor, so a text's vector depends on its batch neighbours and padding
- * (measured: cosine 0.985-0.997 against the same text alone, max abs difference up to 3e-2), which would make a
- * chunk's vector depend on what it was indexed with and differ from the same text embedded alone as a query. Alone,
- * the vectors match an independent reference to 5e-6. Batching also bought no measurable throughput on a 2-core
- * CPU with 200-400-token chunks (the matrices of one input already fill the cores). Raise it for fp32 models,
- * where padding is masked exactly.
+ * (measured: cosine 0.985-0.997 against the same text alone, max abs difference up to 3e-2). A chunk's vector would
+ * then depend on what it happened to be indexed with, and differ from the same text embedded alone as a query.
+ * Alone, vectors match an independent reference to 5e-6. Batching did not pay for itself either: on the 2-core
+ * build machine (quiet), 24 code chunks of ~310 tokens, 2 threads, ran at 23.8 chunks/s one at a time against
+ * 21.3 / 19.2 / 16.8 chunks/s in length-sorted batches of 2k / 4k / 8k padded tokens (1 thread: 13.5 against 9.2 at
+ * 4k); larger activations fall out of cache. Raise it for fp32 models, where padding is masked exactly.
  */
 export const DEFAULT_MAX_BATCH = 1;
 
-/** Placeholder, set from measurements below. */
-export const DEFAULT_ALLOW_SPINNING = true;
+/**
+ * Idle intra-op threads sleep instead of spinning. The indexer shares the CPU with the editor, and spinning threads
+ * degrade badly when cores are oversubscribed: on the 2-core build machine under a load average of ~11, 2 spinning
+ * threads cost 2.2 s of CPU for 16 chunks against 1.4 s sleeping, and ran slower (7.7 vs 11.0 chunks/s). The price on
+ * a quiet machine: about 10% (26.2 vs 23.6 chunks/s with 2 threads). Benchmarks may turn it on.
+ */
+export const DEFAULT_ALLOW_SPINNING = false;
 
 /** Output names that hold per-token states, in order of preference; a rank-2 output is taken as already pooled. */
 const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
@@ -48,7 +54,7 @@ const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
  */
 function loadOrt(): typeof Ort {
     process.env.ORT_DISABLE_TELEMETRY = "1";
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+    // A lazy require, not an import: an import would load the native binding before the variable is set.
     return require("onnxruntime-node") as typeof Ort;
 }
 

@@ -29,7 +29,12 @@ function toError(err: unknown, id?: number): FromWorker {
 }
 
 function init(msg: InitRequest): void {
-    model = OnnxModel.load(msg.modelSpec, { threads: msg.threads, tokenBudget: msg.tokenBudget, maxBatch: msg.maxBatch });
+    model = OnnxModel.load(msg.modelSpec, {
+        threads: msg.threads,
+        tokenBudget: msg.tokenBudget,
+        maxBatch: msg.maxBatch,
+        allowSpinning: msg.allowSpinning,
+    });
     model.then(
         (m) => post({ type: "ready", dimensions: m.dimensions, threads: m.threads }),
         (err: unknown) => post(toError(err)),

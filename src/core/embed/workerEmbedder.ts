@@ -29,6 +29,8 @@ export interface WorkerEmbedderOptions {
     tokenBudget?: number;
     /** Inputs per session.run at most (default 1; see onnxModel.ts `DEFAULT_MAX_BATCH` for why). */
     maxBatch?: number;
+    /** Let idle intra-op threads spin (default off; see onnxModel.ts `DEFAULT_ALLOW_SPINNING`). */
+    allowSpinning?: boolean;
 }
 
 /** Generous: a first request loads the model, and a slow machine under load may take seconds per batch. */
@@ -133,7 +135,14 @@ export class WorkerEmbedder implements Embedder {
     }
 
     private send(job: Job): void {
-        const worker = this.ensureWorker();
+        let worker: Worker;
+        try {
+            worker = this.ensureWorker();
+        } catch (err) {
+            // A worker that cannot even be constructed (bad path, thread limits) fails this job, not the embedder.
+            this.finish(job, new CoreError("workerCrashed", `Cannot start the inference worker ${this.workerPath}: ${String(err)}`, { cause: err }));
+            return;
+        }
         worker.ref();
         job.id = this.nextId++;
         job.sentAt = performance.now();
@@ -171,6 +180,7 @@ export class WorkerEmbedder implements Embedder {
             threads: this.options.threads ?? 0,
             tokenBudget: this.options.tokenBudget,
             maxBatch: this.options.maxBatch,
+            allowSpinning: this.options.allowSpinning,
         });
         return worker;
     }
@@ -238,7 +248,8 @@ export class WorkerEmbedder implements Embedder {
             this.send(job);
             return;
         }
-        const err = new CoreError("workerCrashed", `The inference worker stopped twice on the same batch (exit code ${code}).`, { cause });
+        const detail = cause instanceof Error ? `: ${cause.message}` : "";
+        const err = new CoreError("workerCrashed", `The inference worker stopped twice on the same batch (exit code ${code})${detail}.`, { cause });
         this.finish(job, err);
     }
 

@@ -17,6 +17,8 @@ export interface InitRequest {
     tokenBudget?: number;
     /** Inputs per session.run at most (optional tuning, see onnxModel.ts). */
     maxBatch?: number;
+    /** Let idle intra-op threads spin (optional tuning, see onnxModel.ts). */
+    allowSpinning?: boolean;
 }
 
 /** Embed these texts. Answered by `results` or `error` with the same id. Requests are served in order. */

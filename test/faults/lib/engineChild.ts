@@ -4,9 +4,14 @@
  *   node engineChild.js index <folder> <indexDir>            real model
  *   node --expose-gc engineChild.js searchLoop <folder> <indexDir> <n>   real model; prints RSS before/after
  *   node engineChild.js load <folder> <indexDir>             hook embedder (no model); searches while indexing
+ *   node engineChild.js disposeMidEmbed                      real model; dispose() while session.run is busy
+ *   node engineChild.js abortRun <folder> <indexDir>          real model; abort a run mid-batch, then close()
  * Prints one JSON line on stdout.
  */
 import { SeekEngine } from "../../../src/core/engine";
+import { isCoreError } from "../../../src/core/errors";
+import { resolveModel } from "../../../src/core/embed/modelRegistry";
+import { WorkerEmbedder } from "../../../src/core/embed/workerEmbedder";
 import type { IndexProgress } from "../../../src/core/types";
 import { HookEmbedder } from "./hookEmbedder";
 
@@ -142,11 +147,59 @@ async function load(folder: string, indexDir: string): Promise<void> {
     }
 }
 
+/** dispose() while the worker is inside onnxruntime's session.run: the process must survive it. */
+async function disposeMidEmbed(): Promise<void> {
+    const embedder = new WorkerEmbedder(resolveModel(undefined));
+    await embedder.warmUp();
+    const texts = Array.from({ length: 256 }, (_, i) => ({ instruction: "", text: `function ${i} retries the upload ${"and waits ".repeat(60)}` }));
+    const pending = embedder.embed(texts).then(
+        () => "resolved",
+        (err: unknown) => (isCoreError(err) ? err.reason : String(err)),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const t = performance.now();
+    await embedder.dispose();
+    const disposeMs = performance.now() - t;
+    const outcome = await pending;
+    await new Promise((r) => setTimeout(r, 1500));
+    process.stdout.write(`${JSON.stringify({ disposeMs, outcome, alive: true })}\n`);
+}
+
+/** Aborts a real-model run once embedding is under way; measures how long the run takes to stop, and close(). */
+async function abortRun(folder: string, indexDir: string): Promise<void> {
+    const engine = await SeekEngine.open({ folder, indexDir });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    let stopMs = -1;
+    let outcome = "finished";
+    try {
+        for await (const p of engine.run({ signal: controller.signal })) {
+            if (abortedAt === 0 && p.chunksEmbedded > 0) {
+                // One batch is stored; abort while the next is inside the model.
+                setTimeout(() => {
+                    abortedAt = performance.now();
+                    controller.abort();
+                }, 150);
+            }
+        }
+    } catch (err) {
+        stopMs = performance.now() - abortedAt;
+        outcome = isCoreError(err) ? err.reason : String(err);
+    }
+    const t = performance.now();
+    await engine.close();
+    const closeMs = performance.now() - t;
+    await new Promise((r) => setTimeout(r, 1000));
+    process.stdout.write(`${JSON.stringify({ outcome, stopMs, closeMs, aborted: abortedAt > 0 })}\n`);
+}
+
 async function main(): Promise<void> {
     const [cmd, folder, indexDir, n] = process.argv.slice(2);
     if (cmd === "index") return index(folder, indexDir);
     if (cmd === "searchLoop") return searchLoop(folder, indexDir, Number(n));
     if (cmd === "load") return load(folder, indexDir);
+    if (cmd === "disposeMidEmbed") return disposeMidEmbed();
+    if (cmd === "abortRun") return abortRun(folder, indexDir);
     throw new Error(`unknown command ${cmd}`);
 }
 

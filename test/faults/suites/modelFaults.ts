@@ -5,7 +5,8 @@
  * and one line that names the file and the fix (`npm run fetch-model` for manifest models), never a stack trace.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, openSync, readSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { SeekEngine } from "../../../src/core/engine";
 import { isCoreError } from "../../../src/core/errors";
@@ -55,13 +56,18 @@ const CASES: ModelCase[] = [
     { id: "user folder: tokenizer.json missing", file: TOKENIZER, verified: false, quick: false, apply: (d) => rmSync(join(d, TOKENIZER)) },
 ];
 
-/** A copy of the default model folder (weights, tokenizer, and seek-model.json when `verified`). */
+/**
+ * A copy of the default model folder: weights and tokenizer, plus seek-model.json naming the manifest id when
+ * `verified` (then checked against the manifest's sha256), else a Hugging Face config.json with the dimensions,
+ * as a user's own export would have.
+ */
 function copyModel(dest: string, verified: boolean): void {
     mkdirSync(dest, { recursive: true });
     const src = join(modelsDir, defaultModelId);
     copyFileSync(join(src, ONNX), join(dest, ONNX));
     copyFileSync(join(src, TOKENIZER), join(dest, TOKENIZER));
     if (verified) writeFileSync(join(dest, "seek-model.json"), JSON.stringify({ id: defaultModelId }));
+    else writeFileSync(join(dest, "config.json"), JSON.stringify({ hidden_size: 384 }));
 }
 
 export function defineModelFaultSuite(scale: Scale, tally: Tally): void {
@@ -71,13 +77,22 @@ export function defineModelFaultSuite(scale: Scale, tally: Tally): void {
         const work = tempDir("model");
         try {
             const root = join(work, "ws");
-            writeGood(root, "a.ts", "modelws");
+            // Several files: a batch of more than one file takes the indexer's per-file fallback path on errors.
+            for (let i = 0; i < 5; i++) writeGood(root, `src/m${i}.ts`, `modelws${i}`);
             // Control: an intact copy works, so the failures below are caused by the damage alone.
             const intact = join(work, "intact");
             copyModel(intact, true);
             const ok = await seek(["index", root, "--json", "--model", intact, "--index-dir", join(work, "index-intact")]);
             assert.equal(ok.code, 0, `intact copy: ${describe(ok)}`);
             const problems: string[] = [];
+            // A bare user folder (tokenizer.json + model.onnx, nothing else) is documented to work: dimensions are
+            // found when the model loads.
+            const bare = join(work, "bare");
+            mkdirSync(bare);
+            copyFileSync(join(modelsDir, defaultModelId, ONNX), join(bare, ONNX));
+            copyFileSync(join(modelsDir, defaultModelId, TOKENIZER), join(bare, TOKENIZER));
+            const bareRun = await seek(["index", root, "--json", "--model", bare, "--index-dir", join(work, "index-bare")]);
+            if (bareRun.code !== 0) problems.push(`[intact user folder without config.json] index: ${describe(bareRun)}\n  -> an intact model folder must work`);
             for (const c of cases) {
                 const dir = join(work, c.id.replace(/[^a-z0-9]+/gi, "-"));
                 copyModel(dir, c.verified);
@@ -89,7 +104,7 @@ export function defineModelFaultSuite(scale: Scale, tally: Tally): void {
                     const r = await seek([...args, "--json", "--model", dir, "--index-dir", join(work, `index-${cmd}`)], { timeoutMs: 120_000 });
                     const lines = r.stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("seek: ["));
                     const why = `[${c.id}] ${cmd}: ${describe(r)}`;
-                    if (r.code !== 1) problems.push(`${why}\n  -> exit ${r.code}, expected 1`);
+                    if (r.code !== 1) problems.push(`${why}\n  -> exit ${r.code}, expected 1${r.code === 0 ? " (a broken model must not give an empty index and success)" : ""}`);
                     else if (lines.length !== 1) problems.push(`${why}\n  -> ${lines.length} stderr lines, expected one`);
                     else if (!lines[0].includes(join(dir, c.file))) problems.push(`${why}\n  -> does not name ${join(dir, c.file)}`);
                     else if (c.verified && !lines[0].includes("npm run fetch-model")) problems.push(`${why}\n  -> does not say \`npm run fetch-model\``);
@@ -134,9 +149,12 @@ export function defineModelFaultSuite(scale: Scale, tally: Tally): void {
             // Probe (reported, not asserted): a flipped byte with size and mtime restored hides behind the checksum cache.
             copyModel(dir, false);
             assert.equal(resolveModel(defaultModelId, models).id, defaultModelId);
-            const st = statSync(join(dir, ONNX));
+            // Bit rot changes neither size nor mtime; `touch -r` restores the nanosecond mtime exactly.
+            const ref = join(work, "mtime-ref");
+            writeFileSync(ref, "");
+            spawnSync("touch", ["-r", join(dir, ONNX), ref]);
             flipByte(join(dir, ONNX));
-            utimesSync(join(dir, ONNX), st.atime, st.mtime);
+            spawnSync("touch", ["-r", ref, join(dir, ONNX)]);
             let detected = false;
             try {
                 resolveModel(defaultModelId, models);

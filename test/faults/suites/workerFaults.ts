@@ -5,12 +5,13 @@
  * is skipped with reason embedFailed; the other files of its batch are indexed and the run completes.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { SeekEngine } from "../../../src/core/engine";
 import { resolveModel } from "../../../src/core/embed/modelRegistry";
 import { WorkerEmbedder } from "../../../src/core/embed/workerEmbedder";
 import type { Logger } from "../../../src/core/types";
-import { goodSource, marker, write, writeGood } from "../lib/corpus";
+import { goodSource, marker, write, writeCodeCorpus, writeGood } from "../lib/corpus";
 import { libDir, removeDir, tempDir, type Scale } from "../lib/env";
 import { readSnapshot } from "../lib/indexDb";
 import type { Tally } from "../lib/tally";
@@ -37,8 +38,42 @@ function corpus(root: string, trigger: string): { goods: { path: string; marker:
     return { goods, poison: "src/poison.ts" };
 }
 
+function runNode(args: string[], timeoutMs: number): { code: number | null; signal: string | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: timeoutMs });
+    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
 export function defineWorkerFaultSuite(scale: Scale, tally: Tally): void {
     const spec = () => resolveModel(undefined);
+
+    tally.test("dispose() while the worker is inside onnxruntime session.run: the process survives (core API, child process)", () => {
+        const r = runNode([join(libDir, "engineChild.js"), "disposeMidEmbed"], 120_000);
+        tally.fault();
+        tally.trial();
+        assert.equal(r.signal, null, `the process died with ${r.signal} (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+        assert.equal(r.code, 0, r.stderr.slice(-2000));
+        tally.note(`dispose mid-inference: ${r.stdout.trim()}`);
+    });
+
+    tally.test("abort a real-model run mid-batch (core API, as pause/window close do): stops within 1 s, close() survives", () => {
+        const work = tempDir("abort");
+        try {
+            const root = join(work, "ws");
+            writeCodeCorpus(root, 40, 5);
+            const r = runNode([join(libDir, "engineChild.js"), "abortRun", root, join(work, "index")], 300_000);
+            tally.fault();
+            tally.trial();
+            assert.equal(r.signal, null, `the process died with ${r.signal} (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+            assert.equal(r.code, 0, r.stderr.slice(-2000));
+            const out = JSON.parse(r.stdout.trim()) as { outcome: string; stopMs: number; closeMs: number; aborted: boolean };
+            tally.note(`abort mid-run (core API): ${JSON.stringify(out)}`);
+            assert.ok(out.aborted, "the run finished before it could be aborted; make the corpus bigger");
+            assert.equal(out.outcome, "cancelled");
+            assert.ok(out.stopMs < 1000, `the run took ${Math.round(out.stopMs)} ms to stop after abort`);
+        } finally {
+            removeDir(work);
+        }
+    });
 
     tally.test("worker crash in the middle of a request (crashWorkerForTest): restarted, request retried, same vectors", async () => {
         const texts = Array.from({ length: 64 }, (_, i) => ({ instruction: "", text: `function number ${i} retries the upload ${"and waits ".repeat(i % 20)}` }));
