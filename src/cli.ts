@@ -90,6 +90,9 @@ async function main(argv: string[]): Promise<number> {
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     const engine = await openEngine(args, folder);
+    if (engine.storeRebuilt === "corrupt") {
+        process.stderr.write("seek: the index was damaged; it was moved aside (corrupt-*) and is being rebuilt\n");
+    }
     try {
         const run = args.command === "status" ? undefined : await refresh(engine, args, controller.signal);
         if (args.command === "index") {

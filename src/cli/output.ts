@@ -84,7 +84,7 @@ function formatSeconds(s: number): string {
     return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
-/** Logs to stderr: warnings and errors always, the rest with --verbose. */
+/** Logs to stderr: errors always, the rest (per-file skips are warnings, and there can be thousands) with --verbose. */
 export function stderrLogger(verbose: boolean): Logger {
     const write = (level: string, message: string | Error) =>
         process.stderr.write(`seek ${level}: ${message instanceof Error ? (message.stack ?? message.message) : message}\n`);

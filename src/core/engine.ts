@@ -120,6 +120,11 @@ export class SeekEngine {
         }
     }
 
+    /** Why the store was rebuilt on open, if it was: the UI tells the user once ("corrupt") or not at all. */
+    get storeRebuilt(): "identityChanged" | "corrupt" | undefined {
+        return this.store.rebuilt;
+    }
+
     run(opts: { signal?: AbortSignal; priorityPaths?: string[] } = {}): AsyncGenerator<IndexProgress> {
         this.skipped.length = 0;
         return this.indexer.run(opts.signal, opts.priorityPaths);

@@ -208,13 +208,13 @@ describe("IndexStore crash safety", () => {
         const writer = await startWriter(dir, 1);
         try {
             const seen = new Set<number>();
-            for (let i = 0; i < 3; i++) {
+            for (let i = 0; i < 2; i++) {
                 const reader = IndexStore.open(dir, IDENTITY, { readOnly: true });
                 try {
                     assert.equal(reader.rebuilt, undefined);
                     seen.add(assertSnapshotGeneration(reader));
-                    for (let j = 0; j < 3; j++) {
-                        await new Promise((r) => setTimeout(r, 300));
+                    for (let j = 0; j < 2; j++) {
+                        await new Promise((r) => setTimeout(r, 400));
                         reader.refresh();
                         seen.add(assertSnapshotGeneration(reader));
                         assert.ok(reader.lexicalSearch('"generation"', 5).length > 0);

@@ -207,7 +207,7 @@ function readMeta(db: Database): Map<string, string> {
 function quickCheck(db: Database): void {
     const check = db.all("PRAGMA quick_check");
     if (check.length !== 1 || check[0].quick_check !== "ok") {
-        const details = check.map((r) => String(Object.values(r)[0])).slice(0, 3).join("; ");
+        const details = check.map((r) => String(Object.values(r)[0]).replace(/\s+/g, " ")).slice(0, 3).join("; ");
         throw new InvalidStore("corrupt", `integrity check failed: ${details}`);
     }
 }
