@@ -209,10 +209,15 @@ export class Indexer {
         try {
             vectors = chunks.length > 0 ? await this.deps.embedder.embed(prompts, signal) : [];
         } catch (err) {
-            if (isCoreError(err, "cancelled") || batch.length === 1) throw err;
+            if (isFatal(err)) throw err;
+            if (batch.length === 1) {
+                const detail = err instanceof Error ? err.message : String(err);
+                this.deps.onSkip({ path: batch[0].entry.path, reason: "embedFailed", detail });
+                return;
+            }
             // One bad file must not sink the batch: retry file by file and skip the ones that still fail.
             this.deps.logger.warn(`embedding a batch failed (${String(err)}); retrying file by file`);
-            for (const f of batch) await this.embedSingle(f, signal);
+            for (const f of batch) await this.embedAndStore([f], signal);
             return;
         }
         let offset = 0;
@@ -223,15 +228,11 @@ export class Indexer {
         });
         this.deps.store.replaceFiles(entries);
     }
+}
 
-    private async embedSingle(f: PreparedFile, signal?: AbortSignal): Promise<void> {
-        try {
-            await this.embedAndStore([f], signal);
-        } catch (err) {
-            if (isCoreError(err, "cancelled")) throw err;
-            this.deps.onSkip({ path: f.entry.path, reason: "embedFailed", detail: err instanceof Error ? err.message : String(err) });
-        }
-    }
+/** Errors no other file would escape: stop the run instead of skipping every file one by one. */
+function isFatal(err: unknown): boolean {
+    return isCoreError(err) && ["cancelled", "modelMissing", "modelCorrupt", "unknownModel"].includes(err.reason);
 }
 
 function estimateEta(recent: { files: number; ms: number }[], remaining: number): number | undefined {

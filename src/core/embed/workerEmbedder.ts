@@ -57,6 +57,8 @@ export class WorkerEmbedder implements Embedder {
     private current: Job | undefined;
     private readonly queue: Job[] = [];
     private timer: NodeJS.Timeout | undefined;
+    /** Id of the embed request the worker is still working on (answered or not by us), for a safe dispose. */
+    private awaitingId: number | undefined;
     private nextId = 1;
     private starts = 0;
     private disposed = false;
@@ -111,10 +113,20 @@ export class WorkerEmbedder implements Embedder {
         this.disposed = true;
         const err = new CoreError("cancelled", "The embedder was disposed.");
         for (const job of this.queue.splice(0)) this.settle(job, err);
-        if (this.current) this.finish(this.current, err);
+        const running = this.current;
         const worker = this.worker;
+        const busyWith = this.awaitingId;
         this.worker = undefined;
-        if (worker) await worker.terminate();
+        if (running) this.finish(running, err);
+        if (!worker) return;
+        // Terminating a worker while it is inside onnxruntime's session.run aborts the whole process (a native
+        // exception escapes during teardown). A cancelled worker answers after its current input, so wait for that
+        // answer, bounded, before terminating.
+        if (busyWith !== undefined) {
+            this.post({ type: "cancel", id: busyWith }, worker);
+            await waitForAnswer(worker, busyWith, DISPOSE_GRACE_MS);
+        }
+        await worker.terminate();
     }
 
     /** Test hook: makes the worker exit as if it crashed (protocol message `__crash`). */
@@ -147,6 +159,7 @@ export class WorkerEmbedder implements Embedder {
         job.id = this.nextId++;
         job.sentAt = performance.now();
         this.armTimer(job);
+        this.awaitingId = job.id;
         this.post({ type: "embed", id: job.id, texts: job.texts });
     }
 
@@ -155,8 +168,8 @@ export class WorkerEmbedder implements Embedder {
         this.timer = setTimeout(() => this.onTimeout(job), this.timeoutMs);
     }
 
-    private post(msg: ToWorker): void {
-        this.worker?.postMessage(msg);
+    private post(msg: ToWorker, worker = this.worker): void {
+        worker?.postMessage(msg);
     }
 
     private ensureWorker(): Worker {
@@ -196,6 +209,7 @@ export class WorkerEmbedder implements Embedder {
 
     private handle(msg: FromWorker): void {
         const job = this.current;
+        if ((msg.type === "results" || msg.type === "error") && msg.id === this.awaitingId) this.awaitingId = undefined;
         switch (msg.type) {
             case "ready":
                 this.dims = msg.dimensions;
@@ -300,4 +314,24 @@ export class WorkerEmbedder implements Embedder {
 /** The default embedder for a model: ONNX in a worker thread. */
 export function createEmbedder(spec: ModelSpec, opts: WorkerEmbedderOptions = {}): Embedder {
     return new WorkerEmbedder(spec, opts);
+}
+
+/** Longest wait in dispose() for a busy worker to finish its current input (one text: well under a second). */
+const DISPOSE_GRACE_MS = 5000;
+
+function waitForAnswer(worker: Worker, id: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            worker.off("message", onMessage);
+            worker.off("exit", done);
+            resolve();
+        };
+        const onMessage = (msg: unknown) => {
+            if (isFromWorker(msg) && (msg.type === "results" || msg.type === "error") && msg.id === id) done();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        worker.on("message", onMessage);
+        worker.on("exit", done);
+    });
 }
