@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseFlags } from "./lib/args.mjs";
 import { coverageLine, languageTable, qualityTable, repoTable, worstText } from "./lib/report.mjs";
 import { runForJson, runQualitySet } from "./lib/qualitySet.mjs";
-import { cliAvailable } from "./lib/seekCli.mjs";
+import { cliAvailable, snapshotCli } from "./lib/seekCli.mjs";
 import { FULL_SYSTEMS, QUICK_SYSTEMS } from "./lib/systems.mjs";
 import { buildCsnSets } from "./csn/build.mjs";
 import { BENCH_DIR, QUICK_REPOS, REPO_ROOT } from "./semble/data.mjs";
@@ -51,7 +51,11 @@ async function main() {
     const out = { date: started.toISOString(), quick, machine: machine(), sets: {} };
     const rankings = {};
     const md = [];
-    const haveCli = await cliAvailable();
+    let haveCli = await cliAvailable();
+    if (haveCli) {
+        out.machine.cliBuild = snapshotCli();
+        haveCli = await cliAvailable();
+    }
     let systems = args.systems ?? (quick ? QUICK_SYSTEMS : FULL_SYSTEMS);
     if (!haveCli) {
         say("dist/cli.js is missing or broken (run `node esbuild.mjs`): Seek systems skipped, baselines only.");
@@ -96,7 +100,7 @@ async function main() {
     const file = join(resultsDir, `${stamp}${quick ? "-quick" : ""}.json`);
     writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
     writeFileSync(file.replace(/\.json$/, "-rankings.json"), `${JSON.stringify(rankings)}\n`);
-    const header = `_Run ${out.date} on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, commit ${out.machine.commit}${out.machine.dirty ? "+dirty" : ""}${quick ? ", --quick" : ""}._`;
+    const header = `_Run ${out.date} on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, commit ${out.machine.commit}${out.machine.dirty ? "+dirty" : ""}, CLI build ${out.machine.cliBuild ?? "none"}${quick ? ", --quick" : ""}._`;
     const text = [header, ...md].join("\n\n");
     say(`\n${text}\n\nwrote ${file}`);
     if (args.writeMd) writeResultsMd(text);

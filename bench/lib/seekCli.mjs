@@ -3,13 +3,36 @@
  * Indexes are cached per (dataset, unit, model, instructions) under bench/.cache so the three modes share one.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLI = join(REPO_ROOT, "dist", "cli.js");
 export const CACHE_DIR = join(REPO_ROOT, "bench", ".cache");
+let CLI = join(REPO_ROOT, "dist", "cli.js");
+
+/**
+ * Freezes the current build for this run: dist/ is copied to bench/.cache/cli-<hash>/dist (with models/ linked
+ * beside it, so the CLI finds its package root), and every later call uses that copy. A rebuild of dist/ while a
+ * long run is under way would otherwise mix two builds in one table.
+ * @returns {string} the build's short hash (dist/cli.js + dist/worker.js)
+ */
+export function snapshotCli() {
+    const dist = join(REPO_ROOT, "dist");
+    const h = createHash("sha256");
+    for (const f of ["cli.js", "worker.js"]) if (existsSync(join(dist, f))) h.update(readFileSync(join(dist, f)));
+    const hash = h.digest("hex").slice(0, 12);
+    const root = join(CACHE_DIR, `cli-${hash}`);
+    if (!existsSync(join(root, "dist", "cli.js"))) {
+        rmSync(root, { recursive: true, force: true });
+        mkdirSync(root, { recursive: true });
+        cpSync(dist, join(root, "dist"), { recursive: true });
+        symlinkSync(join(REPO_ROOT, "models"), join(root, "models"));
+    }
+    CLI = join(root, "dist", "cli.js");
+    return hash;
+}
 
 /** Runs the CLI; resolves with stdout, wall time and peak RSS (kB, from /usr/bin/time when present). */
 function runCli(args, { log, timeoutMs = 4 * 3600_000 } = {}) {

@@ -244,6 +244,8 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
     });
 
     test("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
+        // The panel's webview is an overlay above the editor area: close it so the right-click reaches the editor.
+        await runCommand(page, "View: Close All Editors");
         await quickInput(page, "Control+P", "fetchWithRetry.ts", "fetchWithRetry.ts");
         const line = page.locator(".editor-instance .monaco-editor .view-line", { hasText: "const response = await fetch(url)" }).first();
         await line.waitFor();
