@@ -21,8 +21,9 @@ export function defaultIndexDir(folder: string): string {
     return join(base, "seek", `${basename(folder) || "root"}-${key}`);
 }
 
-async function openEngine(args: CliArgs, folder: string): Promise<SeekEngine> {
+async function openEngine(args: CliArgs, folder: string, readOnly = false): Promise<SeekEngine> {
     return SeekEngine.open({
+        readOnly,
         folder,
         indexDir: args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder),
         model: args.model,
@@ -89,12 +90,21 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`not a folder: ${args.folder}`);
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
-    const engine = await openEngine(args, folder);
+    let engine: SeekEngine;
+    try {
+        engine = await openEngine(args, folder);
+    } catch (err) {
+        // Another Seek (a VS Code window, another CLI) is writing this index: searching what it has stored so far
+        // beats failing; building it is that process's job.
+        if (!(err instanceof CoreError && err.reason === "storeLocked") || args.command === "index") throw err;
+        engine = await openEngine(args, folder, true);
+        process.stderr.write("seek: another process is updating this index; searching what it has stored so far\n");
+    }
     if (engine.storeRebuilt === "corrupt") {
         process.stderr.write("seek: the index was damaged; it was moved aside (corrupt-*) and is being rebuilt\n");
     }
     try {
-        const run = args.command === "status" ? undefined : await refresh(engine, args, controller.signal);
+        const run = args.command === "status" || engine.readOnly ? undefined : await refresh(engine, args, controller.signal);
         if (args.command === "index") {
             const s = engine.status();
             const skipped = engine.skippedFiles().filter((f) => f.reason !== "ignored").length;

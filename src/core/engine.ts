@@ -27,6 +27,8 @@ export interface EngineOptions {
     /** Intra-op threads for inference. */
     threads?: number;
     logger?: Logger;
+    /** Open without writing (another process holds the index): search works on what is stored, runs are refused. */
+    readOnly?: boolean;
     /** Injected embedder (tests); default: ONNX model in a worker thread. */
     embedder?: Embedder;
 }
@@ -111,7 +113,7 @@ export class SeekEngine {
                 instructionSet: instructionSetId(model, instructionOpts),
                 chunkerVersion: CHUNKER_VERSION,
             };
-            const store = IndexStore.open(options.indexDir, identity, { logger });
+            const store = IndexStore.open(options.indexDir, identity, { logger, readOnly: options.readOnly });
             logger.info(`seek: folder ${folder}, model ${model.id}, instructions ${instructionOpts.enabled ? "on" : "off"}, index ${options.indexDir}`);
             return new SeekEngine(folder, model, store, embedder, options, logger);
         } catch (err) {
@@ -125,7 +127,12 @@ export class SeekEngine {
         return this.store.rebuilt;
     }
 
+    get readOnly(): boolean {
+        return this.store.readOnly;
+    }
+
     run(opts: { signal?: AbortSignal; priorityPaths?: string[] } = {}): AsyncGenerator<IndexProgress> {
+        if (this.store.readOnly) throw new CoreError("storeLocked", "This index is open read-only; another process is updating it.");
         this.skipped.length = 0;
         return this.indexer.run(opts.signal, opts.priorityPaths);
     }
