@@ -23,5 +23,5 @@ export default defineConfig({
     // No other extensions, no telemetry from onnxruntime-node, and the state file the tests may read.
     launchArgs: ["--disable-extensions", "--disable-workspace-trust"],
     env: { ORT_DISABLE_TELEMETRY: "1", SEEK_TEST_STATE_FILE: join(dirname(workspace), "state.json") },
-    mocha: { ui: "bdd", timeout: 120000, color: true },
+    mocha: { ui: "tdd", timeout: 120000, color: true },
 });

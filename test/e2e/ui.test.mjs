@@ -68,7 +68,9 @@ async function webviewIn(partSelector, what, timeout = 20000) {
         if (!box || !part || box.width < 10 || box.height < 10) return false;
         const inside = box.x >= part.x - 1 && box.y >= part.y - 1 && box.x + box.width <= part.x + part.width + 1 &&
             box.y + box.height <= part.y + part.height + 1;
-        return inside && (await f.locator("#query").count()) === 1;
+        // The static HTML has #query before media/dist/results.js has run; that script's first render fills the
+        // query box from the saved state (wiping anything typed earlier) and shows either results or the welcome text.
+        return inside && (await f.locator("#query").count()) === 1 && (await f.locator("#empty:not([hidden]), #results > li").count()) > 0;
     }, what, timeout);
 }
 
@@ -98,8 +100,8 @@ const lineEnd = (r) => +(/(\d+)\s*$/.exec(r.lines)?.[1] ?? r.line);
 /**
  * Types a query in a results webview and waits for its answer: the host has answered this query (state file), the
  * summary shows a result count (not "Searching…" or an earlier Find Similar), and a row mentions `expectPath`.
- * `getFrame` is called again when the query vanished from the box: a webview that has just been created can have
- * its page replaced once more while loading, and what was typed into the first page is gone.
+ * `getFrame` is called again when the query vanished from the box (a safety net: webviewIn already waits for the
+ * page script's first render, which resets the box).
  */
 async function searchInWebview(getFrame, query, expectPath) {
     let frame;
