@@ -82,7 +82,8 @@ export function defineLoadSuite(scale: Scale, tally: Tally): void {
         const work = tempDir("readers");
         try {
             const root = join(work, "ws");
-            writeCodeCorpus(root, scale.name === "full" ? 200 : 120, 13);
+            // Big enough that the run outlasts the search on a fast, idle machine; the run is stopped after the search.
+            writeCodeCorpus(root, scale.name === "full" ? 800 : 500, 13);
             const indexDir = join(work, "index");
             const indexer = startSeek(["index", root, "--json", "--index-dir", indexDir]);
             let finished = false;
@@ -102,10 +103,12 @@ export function defineLoadSuite(scale: Scale, tally: Tally): void {
             assert.ok(!finished, "the indexer finished before a search could be tried; make the corpus bigger");
             const q = await seek(["search", root, "schedule the queue retry", "--json", "--mode", "lexical", "--index-dir", indexDir], { timeoutMs: 120_000 });
             const stillRunning = !finished;
+            // The point is made; stop the run the way a user would (Ctrl-C): it exits cleanly, keeping what it stored.
+            indexer.child.kill("SIGINT");
             const idx = await indexer.done;
             tally.trial();
             tally.note(`search during indexing: exit ${q.code} after ${Math.round(q.ms)} ms; indexer ${stillRunning ? "still running" : "had finished"}; ${stored} chunks stored when asked`);
-            assert.equal(idx.code, 0, `indexer: ${describe(idx)}`);
+            assert.ok(idx.code === 0 || /cancelled/.test(idx.stderr), `indexer: ${describe(idx)}`);
             assert.equal(q.code, 0, `search while indexing: ${describe(q)}`);
             assert.ok(parseHits(q).length > 0, "search during indexing found nothing");
             assert.ok(stillRunning, `the search only returned after the indexer finished (${Math.round(q.ms)} ms): it waited for the whole run`);
