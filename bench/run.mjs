@@ -76,7 +76,7 @@ async function main() {
 
     if (sets.includes("csn")) {
         const csn = await buildCsnSets({ rebuild: Boolean(args.rebuildCsn) });
-        const csnSystems = quick ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s)) : systems;
+        const csnSystems = quick ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s)) : systems.filter((s) => !s.endsWith(":code"));
         for (const [name, units] of [["csn-code", csn.code], ["csn-docs", csn.docs]]) {
             const r = await runQualitySet(name, units, csnSystems, common);
             out.sets[name] = { packages: units.map((u) => `${u.name}@${u.version}`), queries: units.reduce((a, u) => a + u.tasks.length, 0), runs: r.runs.map(runForJson), worst: r.worst };

@@ -31,7 +31,8 @@ function ignoreTextFor(target) {
     const text = readFileSync(join(REPO, ".vscodeignore"), "utf8");
     if (target === "linux-x64") return text;
     const { platform } = parseTarget(target);
-    const lib = { linux: "libonnxruntime.so*", darwin: "libonnxruntime*.dylib", win32: "onnxruntime.dll" }[platform];
+    // The binding links @rpath/libonnxruntime.1.dylib; the package also ships an identical libonnxruntime.1.30.0.dylib.
+    const lib = { linux: "libonnxruntime.so*", darwin: "libonnxruntime.1.dylib", win32: "onnxruntime.dll" }[platform];
     return text
         .replaceAll(ortBinDir("linux-x64"), ortBinDir(target))
         .replace(/(bin\/napi-v\d+\/\w+\/\w+\/)libonnxruntime\.so\*/, `$1${lib}`);

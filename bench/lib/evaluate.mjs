@@ -40,7 +40,7 @@ async function runSeekUnit(dataset, unit, sys, opts) {
     const cliOpts = { indexDir, model: sys.model, instructions: sys.instructions, threads: opts.threads, log: opts.log };
     const idx = await seekIndex(unit.indexRoot, { ...cliOpts, fresh: opts.fresh && !opts.freshDone?.has(indexDir) });
     opts.freshDone?.add(indexDir);
-    const queries = unit.tasks.map((t) => ({ id: t.id, query: t.query, task: t.task }));
+    const queries = unit.tasks.map((t) => ({ id: t.id, query: t.query, task: t.task ?? sys.task }));
     const s = await seekSearch(unit.indexRoot, queries, { ...cliOpts, mode: sys.mode, top: 10 });
     return {
         results: s.results,

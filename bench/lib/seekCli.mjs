@@ -34,8 +34,22 @@ export function snapshotCli() {
     return hash;
 }
 
+/**
+ * Runs the CLI, once more after a pause if it fails (another Seek process may hold the index briefly, e.g. someone
+ * looking at a cached index); the second failure is reported.
+ */
+async function runCli(args, opts = {}) {
+    try {
+        return await runCliOnce(args, opts);
+    } catch (err) {
+        await new Promise((r) => setTimeout(r, 5000));
+        if (opts.log) writeFileSync(opts.log, `retrying after: ${err instanceof Error ? err.message : err}\n`, { flag: "a" });
+        return runCliOnce(args, opts);
+    }
+}
+
 /** Runs the CLI; resolves with stdout, wall time and peak RSS (kB, from /usr/bin/time when present). */
-function runCli(args, { log, timeoutMs = 4 * 3600_000 } = {}) {
+function runCliOnce(args, { log, timeoutMs = 4 * 3600_000 } = {}) {
     return new Promise((resolvePromise, reject) => {
         const started = performance.now();
         const useTime = existsSync("/usr/bin/time");

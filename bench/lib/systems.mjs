@@ -5,22 +5,24 @@ export const DEFAULT_MODEL = MODELS[0];
 const SHORT = { "bge-small-en-v1.5-q": "bge", "e5-small-v2-q": "e5", "all-minilm-l6-v2-q": "minilm" };
 
 /**
- * Parses a system id: `bm25`, or `seek:<mode>[:<model-short-or-id>][:noinstr]` (mode hybrid|vector|lexical).
- * @returns {{ id:string, kind:'bm25'|'seek', mode?:string, model?:string, instructions?:boolean, label:string }}
+ * Parses a system id: `bm25`, or `seek:<mode>[:<model-short-or-id>][:noinstr][:code|:docs]` (mode
+ * hybrid|vector|lexical; `code`/`docs` pass --task for every query instead of the default `auto`).
+ * @returns {{ id:string, kind:'bm25'|'seek', mode?:string, model?:string, instructions?:boolean, task?:string, label:string }}
  */
 export function parseSystem(id) {
     if (id === "bm25") return { id, kind: "bm25", label: "BM25 (plain, 50-line windows)" };
     const [kind, mode, ...rest] = id.split(":");
     if (kind !== "seek" || !["hybrid", "vector", "lexical"].includes(mode)) throw new Error(`unknown system '${id}'`);
     const instructions = !rest.includes("noinstr");
-    const m = rest.find((x) => x !== "noinstr");
+    const task = rest.find((x) => x === "code" || x === "docs");
+    const m = rest.find((x) => x !== "noinstr" && x !== task);
     const model = m ? (MODELS.find((full) => full === m || SHORT[full] === m) ?? m) : DEFAULT_MODEL;
-    const label = `Seek ${mode} (${SHORT[model] ?? model}${instructions ? "" : ", no instructions"})`;
-    return { id, kind: "seek", mode, model, instructions, label };
+    const label = `Seek ${mode} (${SHORT[model] ?? model}${instructions ? "" : ", no instructions"}${task ? `, --task ${task}` : ""})`;
+    return { id, kind: "seek", mode, model, instructions, task, label };
 }
 
 /** Quick run: the default model's three modes beside BM25. */
-export const QUICK_SYSTEMS = ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"];
+export const QUICK_SYSTEMS = ["bm25", "seek:hybrid", "seek:vector", "seek:lexical", "seek:hybrid:code"];
 
 /** Full run: every mode, with and without instructions, each model, and BM25. */
 export const FULL_SYSTEMS = [
@@ -28,6 +30,7 @@ export const FULL_SYSTEMS = [
     "seek:hybrid",
     "seek:vector",
     "seek:lexical",
+    "seek:hybrid:code",
     "seek:hybrid:noinstr",
     "seek:vector:noinstr",
     "seek:hybrid:e5",

@@ -2,22 +2,13 @@
  * DOM for results: every piece of file text goes in through textContent (never innerHTML), so a snippet can't
  * inject markup. The snippet shows a window around the best-matching lines, which are marked.
  */
+import { symbolIcon } from "../../src/protocol/symbolIcons";
 import type { HitDto } from "../../src/protocol/messages";
 import { tokenizeLine, type ScanState } from "./highlight";
 
 /** Lines of a snippet at most: enough context to recognise the code, small enough to scan many results. */
 export const SNIPPET_LINES = 10;
 
-const SYMBOL_ICON: Record<string, string> = {
-    function: "symbol-function",
-    method: "symbol-method",
-    class: "symbol-class",
-    interface: "symbol-interface",
-    section: "symbol-string",
-    module: "symbol-module",
-    struct: "symbol-struct",
-    enum: "symbol-enum",
-};
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
     const node = document.createElement(tag);
@@ -81,7 +72,7 @@ export function renderHit(hit: HitDto, index: number, multiRoot: boolean, handle
     li.tabIndex = -1;
     li.dataset.index = String(index);
     const head = el("div", "hit-head");
-    const icon = SYMBOL_ICON[hit.symbolKind ?? ""] ?? (hit.kind === "code" ? "symbol-misc" : "book");
+    const icon = symbolIcon(hit.symbolKind, hit.kind, "book");
     head.append(codicon(icon, "hit-icon"));
     // Title: the symbol, else the file name; the full path goes on its own line so narrow sidebars keep both.
     head.append(hit.symbol ? el("span", "hit-symbol", hit.symbol) : el("span", "hit-file", hit.path.split("/").pop() ?? hit.path));

@@ -214,6 +214,8 @@ window.addEventListener("scroll", () => {
     }, 150);
 });
 
+// Keep what the user typed before this script loaded; the saved state would otherwise wipe it.
+if (queryInput.value && !state.query) state.query = queryInput.value;
 writeControls();
 render();
 window.scrollTo(0, state.scrollTop);

@@ -4,6 +4,7 @@
  * hide semantic hits that don't contain the typed words). Moving through items previews the location; Enter opens
  * it with the range selected; Escape goes back to the editor the user came from.
  */
+import { symbolIcon } from "../protocol/symbolIcons";
 import * as vscode from "vscode";
 import { isCoreError } from "../core/errors";
 import { describeError } from "../commands/reportError";
@@ -22,17 +23,6 @@ export interface HitItem extends vscode.QuickPickItem {
     hit: HitDto;
 }
 
-const SYMBOL_ICONS: Record<string, string> = {
-    function: "symbol-function",
-    method: "symbol-method",
-    class: "symbol-class",
-    interface: "symbol-interface",
-    section: "symbol-string",
-    module: "symbol-module",
-    struct: "symbol-struct",
-    enum: "symbol-enum",
-    type: "symbol-class",
-};
 
 /** First non-blank line of a chunk, trimmed, for items without a symbol. */
 export function firstLine(text: string): string {
@@ -42,7 +32,7 @@ export function firstLine(text: string): string {
 }
 
 export function toItem(hit: HitDto, multiRoot: boolean): HitItem {
-    const icon = SYMBOL_ICONS[hit.symbolKind ?? ""] ?? (hit.kind === "code" ? "symbol-misc" : "note");
+    const icon = symbolIcon(hit.symbolKind, hit.kind, "note");
     const label = hit.symbol ? `$(${icon}) ${hit.symbol}` : `$(${icon}) ${firstLine(hit.text)}`;
     const where = `${multiRoot ? `${hit.folderName}/` : ""}${hit.path}:${hit.startLine + 1}`;
     const lines = hit.endLine > hit.startLine ? `lines ${hit.startLine + 1}–${hit.endLine + 1}` : `line ${hit.startLine + 1}`;
