@@ -5,8 +5,10 @@
  *
  *   node bench/run.mjs [--quick] [--sets semble,csn,speed] [--repos-dir DIR] [--only repo,...]
  *                      [--systems bm25,seek:hybrid,...] [--fresh] [--threads N] [--worst N] [--write-md]
+ *                      [--ablations-on-all] [--min-coverage 0.5] [--rebuild-csn]
  *
  * --quick: the fixed small repo subset, the default model's three modes + BM25, reduced speed runs.
+ * Full run: the default model's modes + BM25 on every repo; other models / no instructions on the quick subset.
  * --write-md: replace the generated tables in bench/RESULTS.md (the ablation log there is kept).
  */
 import { spawnSync } from "node:child_process";
@@ -17,14 +19,14 @@ import { parseFlags } from "./lib/args.mjs";
 import { coverageLine, languageTable, qualityTable, repoTable, worstText } from "./lib/report.mjs";
 import { runForJson, runQualitySet } from "./lib/qualitySet.mjs";
 import { cliAvailable, snapshotCli } from "./lib/seekCli.mjs";
-import { FULL_SYSTEMS, QUICK_SYSTEMS } from "./lib/systems.mjs";
+import { DEFAULT_MODEL, FULL_SYSTEMS, QUICK_SYSTEMS, parseSystem } from "./lib/systems.mjs";
 import { buildCsnSets } from "./csn/build.mjs";
 import { BENCH_DIR, QUICK_REPOS, REPO_ROOT } from "./semble/data.mjs";
 import { checkoutInfo } from "./semble/repos.mjs";
 import { runSembleSet } from "./semble/run.mjs";
 import { runSpeed } from "./speed/run.mjs";
 
-const args = parseFlags(process.argv.slice(2), { booleans: ["quick", "fresh", "writeMd", "rebuildCsn"], lists: ["sets", "only", "systems"] });
+const args = parseFlags(process.argv.slice(2), { booleans: ["quick", "fresh", "writeMd", "rebuildCsn", "ablationsOnAll"], lists: ["sets", "only", "systems"] });
 const quick = Boolean(args.quick);
 const sets = args.sets ?? ["semble", "csn", "speed"];
 const reposDir = args.reposDir ?? process.env.SEEK_BENCH_REPOS ?? join(REPO_ROOT, "..", "bench-repos");
@@ -66,18 +68,29 @@ async function main() {
 
     if (sets.includes("semble")) {
         const only = args.only ?? (quick ? QUICK_REPOS : undefined);
-        const r = await runSembleSet({ reposDir, only, systems, minCoverage: Number(args.minCoverage ?? 0.5), ...common });
-        const info = checkoutInfo(reposDir);
-        const notPinned = r.units.filter((u) => info[u.name] && !info[u.name].pinned).map((u) => u.name);
-        out.sets.semble = { reposDir, repos: r.units.map((u) => u.name), notPinned, excluded: r.excluded, coverage: r.coverage, runs: r.runs.map(runForJson), worst: r.worst };
-        rankings.semble = Object.fromEntries(r.runs.map((x) => [x.id, x.rankings]));
-        md.push(section(`semble set (${r.units.length} repos${quick ? ", quick subset" : ""})`, r, [coverageLine(r.coverage), notPinned.length ? `not at the pinned revision (snapshot HEAD used): ${notPinned.join(", ")}` : "all at the pinned revisions", r.excluded.length ? `left out (coverage < ${args.minCoverage ?? 0.5}): ${r.excluded.map((e) => `${e.repo} ${e.coverage}`).join(", ")}` : ""]));
+        // Every model and instruction setting on all repos is a day of CPU here: the full run scores the default
+        // model on every repo and the model/instruction ablations on the quick subset (--ablations-on-all: all repos).
+        const ablations = quick || args.systems || args.ablationsOnAll ? [] : systems.filter((s) => !isDefaultModel(s));
+        const main = systems.filter((s) => !ablations.includes(s));
+        const runs = [["semble", only, main]];
+        if (ablations.length) runs.push(["semble-subset", args.only ?? QUICK_REPOS, ["bm25", ...systems.filter(isDefaultModel).filter((s) => s !== "bm25"), ...ablations]]);
+        for (const [key, repos, sys] of runs) {
+            const r = await runSembleSet({ reposDir, only: repos, systems: sys, minCoverage: Number(args.minCoverage ?? 0.5), ...common });
+            const info = checkoutInfo(reposDir);
+            const notPinned = r.units.filter((u) => info[u.name] && !info[u.name].pinned).map((u) => u.name);
+            out.sets[key] = { reposDir, repos: r.units.map((u) => u.name), notPinned, excluded: r.excluded, coverage: r.coverage, runs: r.runs.map(runForJson), worst: r.worst };
+            rankings[key] = Object.fromEntries(r.runs.map((x) => [x.id, x.rankings]));
+            const title = key === "semble" ? `semble set (${r.units.length} repos${only ? ", subset" : ""})` : `semble set, quick subset (${r.units.length} repos): models and instructions`;
+            md.push(section(title, r, [coverageLine(r.coverage), notPinned.length ? `not at the pinned revision (snapshot HEAD used): ${notPinned.join(", ")}` : "all at the pinned revisions", r.excluded.length ? `left out (coverage < ${args.minCoverage ?? 0.5}): ${r.excluded.map((e) => `${e.repo} ${e.coverage}`).join(", ")}` : ""]));
+        }
     }
 
     if (sets.includes("csn")) {
         const csn = await buildCsnSets({ rebuild: Boolean(args.rebuildCsn) });
         const csnSystems = quick ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s)) : systems.filter((s) => !s.endsWith(":code"));
-        for (const [name, units] of [["csn-code", csn.code], ["csn-docs", csn.docs]]) {
+        // Quick: the smaller packages only (mathjs, rxjs, async and undici take most of the indexing time).
+        const pick = (units) => (quick ? units.filter((u) => QUICK_CSN.includes(u.name)) : units);
+        for (const [name, units] of [["csn-code", pick(csn.code)], ["csn-docs", pick(csn.docs)]]) {
             const r = await runQualitySet(name, units, csnSystems, common);
             out.sets[name] = { packages: units.map((u) => `${u.name}@${u.version}`), queries: units.reduce((a, u) => a + u.tasks.length, 0), runs: r.runs.map(runForJson), worst: r.worst };
             rankings[name] = Object.fromEntries(r.runs.map((x) => [x.id, x.rankings]));
@@ -106,6 +119,12 @@ async function main() {
     if (args.writeMd) writeResultsMd(text);
 }
 
+/** Systems on the default model with instructions (BM25 counts as default: it belongs in every table). */
+function isDefaultModel(id) {
+    const s = parseSystem(id);
+    return s.kind === "bm25" || (s.model === DEFAULT_MODEL && s.instructions);
+}
+
 function section(title, r, notes) {
     const parts = [`### ${title}`, notes.filter(Boolean).map((n) => `- ${n}`).join("\n"), qualityTable(r.runs), "By language (repo mean NDCG@10):", languageTable(r.runs)];
     if (r.runs.length && r.runs[0].summary?.repos.length <= 70) parts.push("Per repo / package (NDCG@10):", repoTable(r.runs));
@@ -115,6 +134,8 @@ function section(title, r, notes) {
     if (errs.length) parts.push(`Errors:\n${errs.join("\n")}`);
     return parts.join("\n\n");
 }
+
+const QUICK_CSN = ["commander", "ws", "luxon", "fastify", "pino"];
 
 const START = "<!-- bench:generated:start -->";
 const END = "<!-- bench:generated:end -->";

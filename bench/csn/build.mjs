@@ -14,7 +14,7 @@ import { CACHE_DIR } from "../lib/seekCli.mjs";
 import { blankRanges, extractJsdoc, extractSections } from "./extract.mjs";
 
 /** Bump when extraction or sampling changes, so cached sets are rebuilt. */
-const BUILD_VERSION = 4;
+const BUILD_VERSION = 5;
 const SEED = 20250601;
 const CODE_PER_PACKAGE = 50;
 const DOCS_PER_PACKAGE = 60;

@@ -82,14 +82,15 @@ export async function extractJsdoc(text, language) {
             const c = node.namedChild(i);
             if (c.type === "comment" && c.text.startsWith("/**") && i + 1 < node.namedChildCount) {
                 const next = node.namedChild(i + 1);
+                const last = overloadEnd(node, i + 1);
                 const gapLines = next.startPosition.row - c.endPosition.row;
                 const query = firstSentence(jsdocDescription(c.text));
-                const lines = next.endPosition.row - next.startPosition.row + 1;
+                const lines = last.endPosition.row - next.startPosition.row + 1;
                 if (next.type !== "comment" && gapLines <= 2 && lines <= MAX_TARGET_LINES && usableQuery(query)) {
                     out.push({
                         query,
                         startLine: next.startPosition.row + 1,
-                        endLine: next.endPosition.row + 1,
+                        endLine: last.endPosition.row + 1,
                         docStart: c.startIndex,
                         docEnd: c.endIndex,
                         kind: next.type,
@@ -102,6 +103,30 @@ export async function extractJsdoc(text, language) {
     visit(tree.rootNode);
     tree.delete();
     return out;
+}
+
+/** The declared function's name, looking through `export`. */
+function declName(n) {
+    const d = n.type === "export_statement" ? (n.childForFieldName("declaration") ?? n.namedChild(0)) : n;
+    if (!d || !/function/.test(d.type)) return undefined;
+    return d.childForFieldName("name")?.text;
+}
+
+/**
+ * TypeScript overloads: a doc before `function f(a): X;` documents f, whose body comes after the other
+ * signatures. The target then runs from the first signature to the implementation.
+ */
+function overloadEnd(parent, index) {
+    const name = declName(parent.namedChild(index));
+    let last = parent.namedChild(index);
+    if (!name) return last;
+    for (let j = index + 1; j < parent.namedChildCount; j++) {
+        const sib = parent.namedChild(j);
+        if (sib.type === "comment") continue;
+        if (declName(sib) !== name) break;
+        last = sib;
+    }
+    return last;
 }
 
 /**

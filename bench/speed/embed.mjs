@@ -5,7 +5,8 @@
  *   --impl seek          Seek's pipeline: its embedder (tokenise + batch + infer + pool, in its worker) + store write
  *   --impl transformers  @huggingface/transformers pipeline('feature-extraction'), same model files, dtype q8
  *
- *   node bench/speed/embed.mjs --impl raw --threads 1 --batches 16,32 --n 256 --model bge-small-en-v1.5-q
+ *   node bench/speed/embed.mjs --impl raw --threads 1 --batches plan,16,32 --n 256 --model bge-small-en-v1.5-q
+ * Batch "plan" = Seek's own batch plan (4096 padded tokens, longest first): the like-for-like comparison.
  * Prints one JSON line: [{ impl, threads, batch, ms, chunks, tokens, chunksPerSec, tokensPerSec }].
  */
 import { mkdirSync, rmSync } from "node:fs";
@@ -64,12 +65,13 @@ async function main() {
     const tokens = encoded.reduce((a, e) => a + e.length, 0);
     const rows = [];
     const row = (impl, batch, r) => rows.push({ impl, threads, batch, ...r, tokens, chunksPerSec: texts.length / (r.ms / 1000), tokensPerSec: tokens / (r.ms / 1000) });
+    const batches = (args.batches ?? ["plan"]).map((b) => (b === "plan" ? b : Number(b)));
     if (args.impl === "raw") {
-        for (const b of (args.batches ?? ["16"]).map(Number)) row("raw", b, await timeRaw(modelDir, encoded, { threads, batchSize: b }));
+        for (const b of batches) row("raw", b, await timeRaw(modelDir, encoded, { threads, batchSize: b }));
     } else if (args.impl === "transformers") {
-        for (const b of (args.batches ?? ["16"]).map(Number)) row("transformers", b, await timeTransformers(modelDir, model, texts, encoded, { threads, batchSize: b, pooling: POOLING[model] }));
+        for (const b of batches) row("transformers", b, await timeTransformers(modelDir, model, texts, encoded, { threads, batchSize: b, pooling: POOLING[model] }));
     } else if (args.impl === "seek") {
-        row("seek", "auto", await timeSeek(model, texts, threads));
+        row("seek", "plan", await timeSeek(model, texts, threads));
     } else {
         throw new Error("--impl raw|seek|transformers");
     }

@@ -25,8 +25,16 @@ export function pretokenize(modelDir, texts, maxTokens = 512) {
     });
 }
 
-/** Batches of indices into `encoded`, sorted by length so padding stays small. */
+/**
+ * Batches of indices into `encoded`, sorted by length so padding stays small. `batchSize` "plan" uses Seek's own
+ * batch plan (token budget, longest first) from the compiled core, so raw and pipeline run the same batches.
+ */
 export function lengthSortedBatches(encoded, batchSize) {
+    if (batchSize === "plan") {
+        const { planBatches } = require("../../out/src/core/embed/pooling.js");
+        const { DEFAULT_TOKEN_BUDGET, DEFAULT_MAX_BATCH } = require("../../out/src/core/embed/onnxModel.js");
+        return planBatches(encoded.map((e) => e.length), DEFAULT_TOKEN_BUDGET, DEFAULT_MAX_BATCH);
+    }
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length);
     const batches = [];
     for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
