@@ -12,7 +12,7 @@ import { SeekEngine } from "../../../src/core/engine";
 import { isCoreError } from "../../../src/core/errors";
 import { resolveModel } from "../../../src/core/embed/modelRegistry";
 import { WorkerEmbedder } from "../../../src/core/embed/workerEmbedder";
-import type { IndexProgress } from "../../../src/core/types";
+import type { Embedder, IndexProgress } from "../../../src/core/types";
 import { HookEmbedder } from "./hookEmbedder";
 
 const MB = 1024 * 1024;
@@ -165,23 +165,37 @@ async function disposeMidEmbed(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ disposeMs, outcome, alive: true })}\n`);
 }
 
-/** Aborts a real-model run once embedding is under way; measures how long the run takes to stop, and close(). */
+/**
+ * Aborts a real-model run while the worker is inside the model (300 ms into the second embed call), as pause or a
+ * window close would; measures how long the run takes to stop, then close().
+ */
 async function abortRun(folder: string, indexDir: string): Promise<void> {
-    const engine = await SeekEngine.open({ folder, indexDir });
+    const worker = new WorkerEmbedder(resolveModel(undefined));
     const controller = new AbortController();
     let abortedAt = 0;
-    let stopMs = -1;
-    let outcome = "finished";
-    try {
-        for await (const p of engine.run({ signal: controller.signal })) {
-            if (abortedAt === 0 && p.chunksEmbedded > 0) {
-                // One batch is stored; abort while the next is inside the model.
+    let calls = 0;
+    const embedder: Embedder = {
+        modelId: worker.modelId,
+        get dimensions() {
+            return worker.dimensions;
+        },
+        embed(texts, signal) {
+            calls++;
+            if (calls === 2) {
                 setTimeout(() => {
                     abortedAt = performance.now();
                     controller.abort();
-                }, 150);
+                }, 300);
             }
-        }
+            return worker.embed(texts, signal);
+        },
+        dispose: () => worker.dispose(),
+    };
+    const engine = await SeekEngine.open({ folder, indexDir, embedder });
+    let stopMs = -1;
+    let outcome = "finished";
+    try {
+        for await (const _ of engine.run({ signal: controller.signal })) void _;
     } catch (err) {
         stopMs = performance.now() - abortedAt;
         outcome = isCoreError(err) ? err.reason : String(err);
@@ -190,7 +204,7 @@ async function abortRun(folder: string, indexDir: string): Promise<void> {
     await engine.close();
     const closeMs = performance.now() - t;
     await new Promise((r) => setTimeout(r, 1000));
-    process.stdout.write(`${JSON.stringify({ outcome, stopMs, closeMs, aborted: abortedAt > 0 })}\n`);
+    process.stdout.write(`${JSON.stringify({ outcome, stopMs, closeMs, aborted: abortedAt > 0, embedCalls: calls })}\n`);
 }
 
 async function main(): Promise<void> {
@@ -203,8 +217,19 @@ async function main(): Promise<void> {
     throw new Error(`unknown command ${cmd}`);
 }
 
+/**
+ * Keeps the event loop alive while main() runs. Without it, the loop can go empty while tree-sitter's WebAssembly
+ * compiles (no libuv handle is held; the inference worker is unref'd when idle), and Node 20 then sometimes
+ * deadlocks in NodePlatform::DrainTasks (nodejs/node#54918): measured 3 hangs in 5 bare runs of `index` here. The
+ * CLI and the VS Code engine process were not seen to hang (0 of 12 CLI runs); this child measures Seek, not that bug.
+ */
+const keepAlive = setInterval(() => undefined, 1 << 30);
+
 main().then(
-    () => process.exit(0),
+    () => {
+        clearInterval(keepAlive);
+        process.exit(0);
+    },
     (err: unknown) => {
         process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
         process.exit(1);

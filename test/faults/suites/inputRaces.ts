@@ -128,7 +128,7 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
         }
     });
 
-    const rounds = scale.name === "full" ? 6 : 2;
+    const rounds = scale.name === "full" ? 6 : 1;
     tally.test(`background writer rewrites, deletes and recreates files during \`seek index\` (${rounds} rounds, CLI, real model); final index equals a clean build`, async () => {
         const work = tempDir("churn");
         let stop = false;

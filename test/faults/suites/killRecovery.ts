@@ -65,9 +65,72 @@ async function resumeAndCompare(root: string, indexDir: string, clean: Clean, wh
     return r;
 }
 
+interface TrialContext {
+    t: number;
+    work: string;
+    clean: Clean;
+    r: () => number;
+    seed: number;
+    tally: Tally;
+    stats: { inTx: number; hotJournals: number; journalDeleted: number };
+}
+
+/**
+ * One kill -9 trial on a fresh index: every third trial is killed inside a write transaction, the others at a random
+ * time (sometimes the resuming run is killed too). A hot journal left behind is also deleted, on a copy, and that copy
+ * must recover as well. Returns a one-line outcome.
+ */
+async function killTrial(c: TrialContext): Promise<string> {
+    const { t, clean, r, tally, stats } = c;
+    const indexDir = join(c.work, `k${t}`);
+    const txMode = t % 3 === 2;
+    const run = startSeek(["index", clean.root, "--json", "--index-dir", indexDir]);
+    let killedAt: string;
+    if (txMode) {
+        const hit = await killInTransaction(indexDir, run, clean.ms * 1.5);
+        killedAt = hit ? "in a write transaction" : "transaction never seen";
+        if (hit) stats.inTx++;
+    } else {
+        const delay = 30 + r() * clean.ms * 1.1;
+        await sleep(delay);
+        run.child.kill("SIGKILL");
+        killedAt = `${Math.round(delay)} ms`;
+    }
+    const killed = await run.done;
+    tally.fault();
+    tally.trial();
+    const left = leftover(indexDir);
+    if (left?.hotJournal) stats.hotJournals++;
+    if (!txMode && r() < 0.2) {
+        const second = startSeek(["index", clean.root, "--json", "--index-dir", indexDir]);
+        await sleep(30 + r() * clean.ms * 0.5);
+        second.child.kill("SIGKILL");
+        await second.done;
+        tally.fault();
+        killedAt += " + resume killed";
+    }
+    // A hot journal is the sidecar whose loss hurts most: try the next run without it, on a copy.
+    if (left?.hotJournal && stats.journalDeleted < 3) {
+        const copy = `${indexDir}-nojournal`;
+        cpSync(indexDir, copy, { recursive: true });
+        rmSync(join(copy, JOURNAL), { force: true });
+        stats.journalDeleted++;
+        tally.fault();
+        await resumeAndCompare(clean.root, copy, clean, `trial ${t} (journal deleted)`);
+    }
+    const resumed = await resumeAndCompare(clean.root, indexDir, clean, `trial ${t} (killed ${killedAt}, seed ${c.seed})`);
+    const embedded = parseIndexJson(resumed).embeddedChunks;
+    if (left && left.chunks >= 0 && left.problems.length === 0 && !killedAt.includes("resume")) {
+        assert.equal(embedded, clean.chunks - left.chunks, `trial ${t}: resume re-embedded ${embedded} chunks; ${left.chunks} of ${clean.chunks} were stored (killed ${killedAt})`);
+    }
+    rmSync(indexDir, { recursive: true, force: true });
+    rmSync(`${indexDir}-nojournal`, { recursive: true, force: true });
+    return `${killedAt}${killed.code === 0 ? " (had finished)" : ""}: left ${left ? left.chunks : "no db"}${left?.hotJournal ? " +hot journal" : ""}, resumed ${embedded}`;
+}
+
 export function defineKillRecoverySuite(scale: Scale, tally: Tally): void {
     const seed = Number(process.env.SEEK_FAULT_SEED ?? Date.now() % 100_000);
-    const files = scale.name === "full" ? 100 : 15;
+    const files = scale.name === "full" ? 100 : 25;
     let work = "";
     let clean: Clean | undefined;
 
@@ -89,56 +152,11 @@ export function defineKillRecoverySuite(scale: Scale, tally: Tally): void {
         assert.ok(clean, "clean build missing");
         const r = rng(seed);
         const outcomes: string[] = [];
-        let inTx = 0;
-        let hotJournals = 0;
-        let journalDeleted = 0;
+        const stats = { inTx: 0, hotJournals: 0, journalDeleted: 0 };
         for (let t = 0; t < scale.killTrials; t++) {
-            const indexDir = join(work, `k${t}`);
-            const txMode = t % 3 === 2;
-            const run = startSeek(["index", clean.root, "--json", "--index-dir", indexDir]);
-            let killedAt = "";
-            if (txMode) {
-                const hit = await killInTransaction(indexDir, run, clean.ms * 1.5);
-                killedAt = hit ? "in a write transaction" : "transaction never seen";
-                if (hit) inTx++;
-            } else {
-                const delay = 30 + r() * clean.ms * 1.1;
-                await sleep(delay);
-                run.child.kill("SIGKILL");
-                killedAt = `${Math.round(delay)} ms`;
-            }
-            const killed = await run.done;
-            tally.fault();
-            tally.trial();
-            const left = leftover(indexDir);
-            if (left?.hotJournal) hotJournals++;
-            // Sometimes kill the resuming run too before letting one finish.
-            if (!txMode && r() < 0.2) {
-                const second = startSeek(["index", clean.root, "--json", "--index-dir", indexDir]);
-                await sleep(30 + r() * clean.ms * 0.5);
-                second.child.kill("SIGKILL");
-                await second.done;
-                tally.fault();
-                killedAt += " + resume killed";
-            }
-            // A hot journal is the sidecar whose loss hurts most: try the next run without it, on a copy.
-            if (left?.hotJournal && journalDeleted < 3) {
-                const copy = `${indexDir}-nojournal`;
-                cpSync(indexDir, copy, { recursive: true });
-                rmSync(join(copy, JOURNAL), { force: true });
-                journalDeleted++;
-                tally.fault();
-                await resumeAndCompare(clean.root, copy, clean, `trial ${t} (journal deleted)`);
-            }
-            const resumed = await resumeAndCompare(clean.root, indexDir, clean, `trial ${t} (killed ${killedAt}, seed ${seed})`);
-            const embedded = parseIndexJson(resumed).embeddedChunks;
-            if (left && left.chunks >= 0 && left.problems.length === 0 && !killedAt.includes("resume")) {
-                assert.equal(embedded, clean.chunks - left.chunks, `trial ${t}: resume re-embedded ${embedded} chunks; ${left.chunks} of ${clean.chunks} were stored (killed ${killedAt})`);
-            }
-            outcomes.push(`${killedAt}${killed.code === 0 ? " (had finished)" : ""}: left ${left ? left.chunks : "no db"}${left?.hotJournal ? " +hot journal" : ""}, resumed ${embedded}`);
-            rmSync(indexDir, { recursive: true, force: true });
-            rmSync(`${indexDir}-nojournal`, { recursive: true, force: true });
+            outcomes.push(await killTrial({ t, work, clean, r, seed, tally, stats }));
         }
+        const { inTx, hotJournals, journalDeleted } = stats;
         tally.note(`kill -9: ${scale.killTrials} trials, ${inTx} inside a write transaction, ${hotJournals} left a hot journal, ${journalDeleted} resumed with the journal deleted`);
         if (scale.name === "full") for (const o of outcomes) tally.note(`  kill: ${o}`);
     });

@@ -46,7 +46,7 @@ interface ModelCase {
 const CASES: ModelCase[] = [
     { id: "model.onnx missing", file: ONNX, verified: true, quick: true, apply: (d) => rmSync(join(d, ONNX)) },
     { id: "tokenizer.json missing", file: TOKENIZER, verified: true, quick: false, apply: (d) => rmSync(join(d, TOKENIZER)) },
-    { id: "model.onnx truncated to half", file: ONNX, verified: true, quick: true, apply: (d) => truncateSync(join(d, ONNX), Math.floor(statSync(join(d, ONNX)).size / 2)) },
+    { id: "model.onnx truncated to half", file: ONNX, verified: true, quick: false, apply: (d) => truncateSync(join(d, ONNX), Math.floor(statSync(join(d, ONNX)).size / 2)) },
     { id: "model.onnx empty", file: ONNX, verified: true, quick: false, apply: (d) => truncateSync(join(d, ONNX), 0) },
     { id: "model.onnx one byte flipped (wrong checksum, same size)", file: ONNX, verified: true, quick: true, apply: (d) => flipByte(join(d, ONNX)) },
     { id: "tokenizer.json truncated", file: TOKENIZER, verified: true, quick: false, apply: (d) => truncateSync(join(d, TOKENIZER), 1000) },

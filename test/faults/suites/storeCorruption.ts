@@ -48,7 +48,7 @@ const CORRUPTIONS: Corruption[] = [
     { id: "truncated to half", damage: true, quick: true, apply: (d) => truncateSync(join(d, DB), Math.floor(statSync(join(d, DB)).size / 2)) },
     { id: "truncated to 100 bytes", damage: true, quick: false, apply: (d) => truncateSync(join(d, DB), 100) },
     { id: "truncated to 0 bytes", damage: false, quick: false, apply: (d) => truncateSync(join(d, DB), 0) },
-    { id: "garbage header (first 100 bytes)", damage: true, quick: true, apply: (d) => overwrite(join(d, DB), 0, randomBytes(100, 5)) },
+    { id: "garbage header (first 100 bytes)", damage: true, quick: false, apply: (d) => overwrite(join(d, DB), 0, randomBytes(100, 5)) },
     { id: "garbage b-tree pages 2-4", damage: true, quick: true, apply: (d) => overwrite(join(d, DB), PAGE, randomBytes(3 * PAGE, 6)) },
     { id: "zeroed last page", damage: true, quick: false, apply: (d) => overwrite(join(d, DB), statSync(join(d, DB)).size - PAGE, Buffer.alloc(PAGE)) },
     { id: "not a database (text file)", damage: true, quick: false, apply: (d) => writeFileSync(join(d, DB), "hello, this is not SQLite\n".repeat(100)) },
@@ -65,7 +65,7 @@ const CORRUPTIONS: Corruption[] = [
     { id: "catalog rows deleted", damage: true, quick: false, apply: (d) => withDb(d, (db) => db.exec("DELETE FROM files WHERE path IN (SELECT path FROM files LIMIT 2)")) },
     { id: "vector blob truncated", damage: true, quick: false, apply: (d) => withDb(d, (db) => db.exec("UPDATE chunks SET vector = x'00112233' WHERE id = (SELECT min(id) FROM chunks)")) },
     { id: "meta table dropped", damage: true, quick: false, apply: (d) => withDb(d, (db) => db.exec("DROP TABLE meta")) },
-    { id: "garbage rollback journal beside a good db", damage: false, quick: true, apply: (d) => writeFileSync(join(d, `${DB}-journal`), randomBytes(4096, 7)) },
+    { id: "garbage rollback journal beside a good db", damage: false, quick: false, apply: (d) => writeFileSync(join(d, `${DB}-journal`), randomBytes(4096, 7)) },
     {
         id: "stale writer lock of a dead process + stale SQLite lock directory",
         damage: false,
