@@ -90,7 +90,7 @@ async function main() {
         const csnSystems = quick ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s)) : systems.filter((s) => !s.endsWith(":code"));
         // Quick: the smaller packages only (mathjs, rxjs, async and undici take most of the indexing time).
         const pick = (units) => (quick ? units.filter((u) => QUICK_CSN.includes(u.name)) : units);
-        for (const [name, units] of [["csn-code", pick(csn.code)], ["csn-docs", pick(csn.docs)]]) {
+        for (const [name, units] of [["csn-code", pick(csn.code)], ["csn-docs", pick(csn.docs)], ["csn-mixed", pick(csn.mixed)]]) {
             const r = await runQualitySet(name, units, csnSystems, common);
             out.sets[name] = { packages: units.map((u) => `${u.name}@${u.version}`), queries: units.reduce((a, u) => a + u.tasks.length, 0), runs: r.runs.map(runForJson), worst: r.worst };
             rankings[name] = Object.fromEntries(r.runs.map((x) => [x.id, x.rankings]));

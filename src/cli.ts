@@ -125,8 +125,20 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+/**
+ * Holds the event loop open until main() settles. While main() awaits work that no libuv handle stands for
+ * (WebAssembly compiles of the grammars, promise chains between them), the loop runs empty and Node 20 waits in
+ * NodePlatform::DrainTasks for V8's background jobs; a Turbofan job that needs a main-thread GC then never finishes,
+ * and the process hangs at 0% CPU (seen in `seek index`: main thread in DrainTasks, a compile job in
+ * CollectionBarrier::AwaitCollectionBackground; nodejs/node#54918). An active timer keeps the loop from running empty.
+ */
+const keepAlive = setInterval(() => undefined, 1 << 30);
+
 main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+        clearInterval(keepAlive);
+        process.exit(code);
+    },
     (err: unknown) => {
         if (err instanceof UsageError) {
             process.stderr.write(`seek: ${err.message}\n${USAGE}\n`);

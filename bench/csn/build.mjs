@@ -3,11 +3,13 @@
  * - csn-code: query = first sentence of a JSDoc block, target = the declaration it documents; every JSDoc block
  *   that yields a candidate is blanked in the indexed copy (line numbers kept);
  * - csn-docs: query = first sentence of a markdown section, target = the section; that sentence is blanked.
+ * - csn-mixed: csn-docs' queries over a folder holding both the package's (blanked) docs and its (blanked) code,
+ *   so a ranking that favours code for questions is caught when it buries the docs a question is about.
  * lodash, ramda, date-fns and the Node.js API docs are held out for separate evaluation and never used here.
  * Sampling is seeded, so the same versions always give the same queries.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { listFiles } from "../lib/walk.mjs";
 import { CACHE_DIR } from "../lib/seekCli.mjs";
@@ -141,14 +143,33 @@ function buildDocsUnit(spec, seed) {
 }
 
 /**
- * Builds (or loads the cached) csn-code and csn-docs sets.
- * @returns {Promise<{ code: any[], docs: any[] }>} units in the shape the evaluator takes
+ * csn-mixed units: each docs unit whose package is also a code unit, with both indexed copies in one folder
+ * (docs under their package paths, code under its own; the two never share a path).
+ */
+function buildMixedUnits(sets) {
+    const out = [];
+    for (const docs of sets.docs) {
+        const code = sets.code.find((u) => u.name === docs.name);
+        if (!code) continue;
+        const root = join(WORK_DIR, "mixed", docs.name);
+        if (!existsSync(root)) {
+            cpSync(code.indexRoot, root, { recursive: true });
+            cpSync(docs.indexRoot, root, { recursive: true });
+        }
+        out.push({ ...docs, kind: "mixed", language: "markdown+code", checkout: root, indexRoot: root });
+    }
+    return out;
+}
+
+/**
+ * Builds (or loads the cached) csn-code, csn-docs and csn-mixed sets.
+ * @returns {Promise<{ code: any[], docs: any[], mixed: any[] }>} units in the shape the evaluator takes
  */
 export async function buildCsnSets({ rebuild = false } = {}) {
     const file = join(CACHE_DIR, "csn", "sets.json");
     if (!rebuild && existsSync(file)) {
         const cached = JSON.parse(readFileSync(file, "utf8"));
-        if (cached.version === BUILD_VERSION && cached.code.every((u) => existsSync(u.indexRoot))) return cached;
+        if (cached.version === BUILD_VERSION && cached.code.every((u) => existsSync(u.indexRoot))) return { ...cached, mixed: buildMixedUnits(cached) };
     }
     install([...CODE_PACKAGES, ...DOCS_PACKAGES]);
     const code = [];
@@ -156,7 +177,7 @@ export async function buildCsnSets({ rebuild = false } = {}) {
     const docs = DOCS_PACKAGES.map((spec, i) => buildDocsUnit(spec, SEED + 100 + i));
     const sets = { version: BUILD_VERSION, seed: SEED, code, docs };
     writeFileSync(file, `${JSON.stringify(sets, null, 1)}\n`);
-    return sets;
+    return { ...sets, mixed: buildMixedUnits(sets) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
     ftsMatchExpression,
-    ftsSymbolExpression,
+    symbolKeysOf,
     identifierTokens,
     looksLikeIdentifier,
     MAX_QUERY_TERMS,
@@ -80,7 +80,9 @@ describe("FTS5 MATCH expressions", () => {
         assert.equal(ftsMatchExpression("parse the getUserById"), '"parse" OR "getuserbyid" OR ("get" AND "user" AND "id")');
         assert.equal(ftsMatchExpression("config config CONFIG"), '"config"', "duplicates collapse");
         assert.equal(ftsMatchExpression("the of and"), '"the" OR "of" OR "and"', "all stop words: keep them rather than nothing");
-        assert.equal(ftsSymbolExpression("Auth.loginUser"), 'symbol : "loginuser"');
+        assert.equal(symbolKeysOf("Auth.loginUser"), "loginuser");
+        assert.equal(symbolKeysOf("Field.deserialize.FieldVisitor, Field.deserialize.FieldVisitor.Value"), "fieldvisitor value");
+        assert.equal(symbolKeysOf(undefined), "");
     });
 
     it("returns nothing for queries without a searchable term", () => {
@@ -132,7 +134,8 @@ describe("FTS5 expressions run safely against a real index", () => {
             const hits = store.lexicalSearch(ftsMatchExpression(q)!, 10);
             assert.equal(hits.length, 1, q);
         }
-        assert.equal(store.lexicalSearch(ftsSymbolExpression("getUserById")!, 10).length, 1);
-        assert.equal(store.lexicalSearch(ftsSymbolExpression("getUser")!, 10).length, 0);
+        const table = store.vectors;
+        assert.deepEqual(table.slotsWithSymbol("getuserbyid").map((s) => table.idAt(s)), [store.lexicalSearch(ftsMatchExpression("getUserById")!, 10)[0].id]);
+        assert.deepEqual(table.slotsWithSymbol("getuser"), [], "a prefix of the name is not the name");
     });
 });

@@ -88,7 +88,7 @@ export async function expandDir(ctx: WalkContext, dir: DirTask): Promise<WalkTas
         // Only symlinks need I/O to learn their type. FIFOs, sockets and devices pass as files; fileEntry reports
         // them once stat says what they are.
         const c = d.isSymbolicLink()
-            ? await resolveLink(ctx, dir, d.name, rel, abs)
+            ? await resolveLink(ctx, dir, layers, d.name, rel, abs)
             : { name: d.name, rel, abs, isDir: d.isDirectory() };
         if (c) candidates.push(c);
     }
@@ -184,7 +184,14 @@ async function statAll(ctx: WalkContext, files: Candidate[]): Promise<Map<Candid
 }
 
 /** Follows a symlink that stays inside the folder; skips (and reports) loops, broken links and links out. */
-async function resolveLink(ctx: WalkContext, dir: DirTask, name: string, rel: string, abs: string): Promise<Candidate | undefined> {
+async function resolveLink(
+    ctx: WalkContext,
+    dir: DirTask,
+    layers: readonly RuleLayer[],
+    name: string,
+    rel: string,
+    abs: string,
+): Promise<Candidate | undefined> {
     let real: string;
     let st: Stats;
     try {
@@ -200,14 +207,44 @@ async function resolveLink(ctx: WalkContext, dir: DirTask, name: string, rel: st
         ctx.skip({ path: st.isDirectory() ? rel + "/" : rel, reason: "ignored", detail: "outside workspace" });
         return undefined;
     }
-    if (!st.isDirectory()) return { name, rel, abs, isDir: false };
-    for (let c: RealChain | undefined = dir.chain; c; c = c.parent) {
-        if (isInside(real, c.real)) {
-            ctx.skip({ path: rel + "/", reason: "symlinkLoop", detail: "links to a directory that contains it" });
-            return undefined;
+    const isDir = st.isDirectory();
+    if (isDir) {
+        for (let c: RealChain | undefined = dir.chain; c; c = c.parent) {
+            if (isInside(real, c.real)) {
+                ctx.skip({ path: rel + "/", reason: "symlinkLoop", detail: "links to a directory that contains it" });
+                return undefined;
+            }
         }
     }
-    return { name, rel, abs, isDir: true, linkReal: real };
+    const target = indexedElsewhere(ctx, layers, real, isDir);
+    if (target !== undefined) {
+        ctx.skip({ path: isDir ? rel + "/" : rel, reason: "ignored", detail: `duplicate: links to ${target}, indexed there` });
+        return undefined;
+    }
+    return isDir ? { name, rel, abs, isDir, linkReal: real } : { name, rel, abs, isDir };
+}
+
+/**
+ * The folder-relative path of a link's target when the walk reaches that target by its own path, so following
+ * the link would only index the same files twice (serde's `serde/src/core -> ../../serde_core/src`): every hit
+ * would come back under two paths. Judged by the folder-level rules (defaults, root ignore files, globs) on the
+ * target and its parent directories; a target excluded there is still reached through the link.
+ */
+function indexedElsewhere(ctx: WalkContext, layers: readonly RuleLayer[], real: string, isDir: boolean): string | undefined {
+    if (real === ctx.rootReal) return undefined;
+    const targetRel = real.slice(ctx.rootReal.length + (ctx.rootReal.endsWith(sep) ? 0 : 1)).split(sep).join("/");
+    const rootLayers = layers.filter((l) => l.base === "");
+    const parts = targetRel.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join("/");
+        const asDir = i < parts.length || isDir;
+        if (VCS_DIRS.has(parts[i - 1])) return undefined;
+        const excluded = asDir
+            ? isSecretDir(parts[i - 1]) || matchLayers(rootLayers, prefix, true) || ctx.globs.excludesDir(prefix)
+            : matchLayers(rootLayers, prefix, false) || ctx.globs.fileVerdict(prefix);
+        if (excluded) return undefined;
+    }
+    return targetRel;
 }
 
 /** True when `p` is `dir` or below it (both real, native separators). */

@@ -8,7 +8,7 @@
 import type { IndexStore } from "../store/indexStore";
 import type { SearchMode } from "../types";
 import { orderByScore, reciprocalRankFusion, type RankedList } from "./fusion";
-import { ftsMatchExpression, ftsSymbolExpression, looksLikeIdentifier, symbolKey } from "./lexical";
+import { ftsMatchExpression, looksLikeIdentifier, symbolKey } from "./lexical";
 import type { RankConfig } from "./rankConfig";
 import { vectorTopK, type ScoredId } from "./vector";
 
@@ -29,7 +29,7 @@ export function scoreCandidates(store: IndexStore, req: CandidateRequest): Score
     const table = store.vectors;
     const acceptId = req.accept ? idFilter(store, req.accept) : undefined;
     const { config: cfg } = req;
-    if (req.mode === "vector") return req.vector ? vectorTopK(table, req.vector, req.limit, req.accept) : [];
+    if (req.mode === "vector") return req.vector ? vectorTopK(table, req.vector, req.limit, req.accept, cfg.kindCalibration) : [];
     const match = ftsMatchExpression(req.query);
     if (req.mode === "lexical") {
         return match ? store.lexicalSearch(match, req.limit, acceptId).map((m) => ({ id: m.id, score: -m.bm25 })) : [];
@@ -37,7 +37,7 @@ export function scoreCandidates(store: IndexStore, req: CandidateRequest): Score
     const identifier = looksLikeIdentifier(req.query);
     const lists: RankedList[] = [];
     if (req.vector) {
-        const found = vectorTopK(table, req.vector, cfg.vectorCandidates, req.accept);
+        const found = vectorTopK(table, req.vector, cfg.vectorCandidates, req.accept, cfg.kindCalibration);
         lists.push({ name: "vector", ids: found.map((h) => h.id), scores: found.map((h) => h.score), weight: cfg.vectorWeight });
     }
     if (match) {
@@ -46,27 +46,20 @@ export function scoreCandidates(store: IndexStore, req: CandidateRequest): Score
         lists.push({ name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => m.bm25), weight });
     }
     const fused = (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK);
-    if (identifier) boostExactSymbols(store, req.query, fused, acceptId, cfg);
+    if (identifier) boostExactSymbols(store, req.query, fused, req.accept, cfg);
     return orderByScore(fused);
 }
 
 /** Adds the exact-symbol boost to chunks defining the identifier in the query (adding them if absent). */
-function boostExactSymbols(
-    store: IndexStore,
-    query: string,
-    fused: Map<number, number>,
-    acceptId: ((id: number) => boolean) | undefined,
-    cfg: RankConfig,
-): void {
+function boostExactSymbols(store: IndexStore, query: string, fused: Map<number, number>, accept: ((slot: number) => boolean) | undefined, cfg: RankConfig): void {
     const key = symbolKey(query);
-    const expr = ftsSymbolExpression(query);
-    if (key === undefined || expr === undefined) return;
-    const ids = store.lexicalSearch(expr, cfg.symbolCandidates, acceptId).map((m) => m.id);
+    if (key === undefined) return;
+    const table = store.vectors;
     const boost = cfg.symbolExactBoostRanks / (cfg.rrfK + 1);
-    for (const chunk of store.getChunks(ids)) {
-        if (chunk.symbol !== undefined && symbolKey(chunk.symbol) === key) {
-            fused.set(chunk.id, (fused.get(chunk.id) ?? 0) + boost);
-        }
+    for (const slot of table.slotsWithSymbol(key)) {
+        if (accept && !accept(slot)) continue;
+        const id = table.idAt(slot);
+        fused.set(id, (fused.get(id) ?? 0) + boost);
     }
 }
 

@@ -129,10 +129,14 @@ export function ftsMatchExpression(query: string): string | undefined {
     return alternatives.join(" OR ");
 }
 
-/** An FTS5 expression matching one identifier in the symbol column only (exact-symbol lookups). */
-export function ftsSymbolExpression(nameOrQuery: string): string | undefined {
-    const key = symbolKey(nameOrQuery);
-    return key === undefined ? undefined : `symbol : ${quoteTerm(key)}`;
+/**
+ * The keys (symbolKey) of a chunk's symbol field, which may list several names (`A, A.Value`), joined by spaces:
+ * the form VectorTable keeps for exact-definition lookups. Empty when there is no symbol.
+ */
+export function symbolKeysOf(symbol: string | undefined): string {
+    if (!symbol) return "";
+    const keys = symbol.split(/,\s*/).map(symbolKey).filter((k): k is string => k !== undefined);
+    return [...new Set(keys)].join(" ");
 }
 
 /** Terms hold only letters/digits (see WORD_RE and splitIdentifier), so doubling quotes is belt and braces. */

@@ -1,10 +1,13 @@
 /**
  * Every tunable of ranking in one object, so a benchmark can sweep them (`rankHits(..., { rankConfig })`)
- * without code changes. Defaults are the documented starting points, not yet tuned on the bench corpus.
+ * without code changes (bench/rankSweep.mjs). Defaults are documented starting points; the ones measured on the
+ * bench (testWeight; kindCalibration and fileEvidenceWeight left off) have their numbers in bench/RESULTS.md.
  */
 import type { FusionFn } from "./fusion";
+import type { KindCalibration } from "./kindCalibration";
+import type { RankPriors } from "./priors";
 
-export interface RankConfig {
+export interface RankConfig extends RankPriors {
     /**
      * Reciprocal-rank-fusion constant: a hit at rank r in a list earns weight / (rrfK + r). 60 is the value from
      * Cormack et al. (2009); larger values flatten the difference between the top ranks.
@@ -25,8 +28,6 @@ export interface RankConfig {
      * list" (1 / (rrfK + 1)). 2 puts an exact definition above any chunk that is merely first in both lists.
      */
     symbolExactBoostRanks: number;
-    /** Chunks fetched from the symbol column for identifier queries, so the definition is a candidate at all. */
-    symbolCandidates: number;
     /** Overlapping or touching hits from one file merge into one, unless the merged range would exceed this. */
     maxMergedLines: number;
     /** At most this many hits per file before hits from other files are shown (the rest go after). */
@@ -35,6 +36,10 @@ export interface RankConfig {
     bestLinesMax: number;
     /** Chunks fetched per requested hit: merging and the per-file cap consume some. */
     fetchFactor: number;
+    /** Correction of prose chunks' cosines for the code/prose modality gap in mixed results (kindCalibration.ts). */
+    kindCalibration: KindCalibration;
+    /** Share of the other candidates' scores from the same file added to a candidate's (ranker.ts); 0 = off. */
+    fileEvidenceWeight: number;
     /** Fusion function; default reciprocal-rank fusion (fusion.ts). */
     fusion?: FusionFn;
 }
@@ -47,9 +52,12 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     lexicalWeight: 1,
     identifierLexicalWeight: 2,
     symbolExactBoostRanks: 2,
-    symbolCandidates: 20,
     maxMergedLines: 150,
     maxHitsPerFile: 3,
     bestLinesMax: 3,
     fetchFactor: 4,
+    kindCalibration: "none",
+    fileEvidenceWeight: 0,
+    proseWeight: 1,
+    testWeight: 0.8,
 });

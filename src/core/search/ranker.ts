@@ -3,9 +3,10 @@
  * writer):
  * 1. compile filters (globs, kinds, languages, excluded range) into one row predicate;
  * 2. score candidates for the mode (hybrid.ts: vector / BM25 / fusion with identifier boosts);
- * 3. fetch the best candidates' chunks and order them (score, then path and line for stable ties);
- * 4. merge overlapping/touching chunks of one file, cap hits per file, cut to `top`;
- * 5. mark the lines that best match the query terms.
+ * 3. in hybrid mode, apply the priors (priors.ts) and file evidence, if configured;
+ * 4. fetch the best candidates' chunks and order them (score, then path and line for stable ties);
+ * 5. merge overlapping/touching chunks of one file, cap hits per file, cut to `top`;
+ * 6. mark the lines that best match the query terms.
  */
 import { throwIfAborted } from "../errors";
 import type { IndexStore } from "../store/indexStore";
@@ -13,10 +14,15 @@ import type { Hit, SearchOptions } from "../types";
 import { bestLines, highlightTerms } from "./bestLines";
 import { overlapsRange, slotFilter, type ExcludedRange } from "./filters";
 import { scoreCandidates } from "./hybrid";
+import { applyPriors } from "./priors";
+import type { ScoredId } from "./vector";
 import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
 import { DEFAULT_RANK_CONFIG, type RankConfig } from "./rankConfig";
 
 export type { ExcludedRange } from "./filters";
+
+/** A file's evidence is its best few candidates: a long tail of weak matches in a big file must not add up. */
+const FILE_EVIDENCE_CHUNKS = 3;
 
 /** Results when SearchOptions.top is not given. */
 export const DEFAULT_TOP = 10;
@@ -51,7 +57,10 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
         config,
     });
     throwIfAborted(opts.signal);
-    const best = candidates.slice(0, fetch);
+    // Priors and file evidence are tuned for fused scores; vector and lexical modes (and Find Similar, which must
+    // find look-alike tests too) keep their retrievers' raw order.
+    const reranked = mode === "hybrid" ? addFileEvidence(store, applyPriors(store, candidates, config), config.fileEvidenceWeight) : candidates;
+    const best = reranked.slice(0, fetch);
     const scores = new Map(best.map((c) => [c.id, c.score]));
     const ranked: ScoredChunk[] = store
         .getChunks(best.map((c) => c.id))
@@ -67,6 +76,33 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
         if (lines) h.bestLines = lines;
     }
     return hits;
+}
+
+/**
+ * Adds to each candidate `weight` times the scores of its file's next-best candidates, then re-sorts. A file
+ * that many candidates point at is more likely what an architecture question ("how does X work") is about than a
+ * file with one lucky chunk. Needs scores on a common scale, so it applies to fused (hybrid) scores only.
+ */
+function addFileEvidence(store: IndexStore, candidates: ScoredId[], weight: number): ScoredId[] {
+    if (weight <= 0 || candidates.length < 2) return candidates;
+    const table = store.vectors;
+    const pathOf = (id: number) => {
+        const slot = table.slotOf(id);
+        return slot === undefined ? "" : table.pathAt(slot);
+    };
+    // Candidates arrive best first, so each file's list holds its best scores in order.
+    const byFile = new Map<string, number[]>();
+    for (const c of candidates) {
+        const path = pathOf(c.id);
+        const scores = byFile.get(path) ?? [];
+        if (scores.length < FILE_EVIDENCE_CHUNKS) scores.push(c.score);
+        byFile.set(path, scores);
+    }
+    // Every chunk of a file gets the same bonus: the evidence beyond the file's best chunk.
+    const bonus = new Map([...byFile].map(([path, best]) => [path, weight * best.slice(1).reduce((a, b) => a + b, 0)]));
+    return candidates
+        .map((c) => ({ id: c.id, score: c.score + (bonus.get(pathOf(c.id)) ?? 0) }))
+        .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** Score descending; ties by path, start line, then id, so equal scores never reorder between runs. */

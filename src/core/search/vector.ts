@@ -5,6 +5,7 @@
  * comparison with the heap's root.
  */
 import type { VectorTable } from "../store/vectorTable";
+import { calibrateKinds, type KindCalibration } from "./kindCalibration";
 
 /** A chunk id with its similarity (higher is better). */
 export interface ScoredId {
@@ -14,11 +15,19 @@ export interface ScoredId {
 
 /**
  * The `k` rows most similar to `query`, best first; ties go to the lower chunk id so results never depend on the
- * order of rows in memory. `accept(slot)` (optional) filters rows before they are scored.
+ * order of rows in memory. `accept(slot)` (optional) filters rows before they are scored; `calibration` corrects
+ * prose rows' scores for the code/prose modality gap (kindCalibration.ts).
  */
-export function vectorTopK(table: VectorTable, query: Float32Array, k: number, accept?: (slot: number) => boolean): ScoredId[] {
+export function vectorTopK(
+    table: VectorTable,
+    query: Float32Array,
+    k: number,
+    accept?: (slot: number) => boolean,
+    calibration: KindCalibration = "none",
+): ScoredId[] {
     if (k <= 0 || table.count === 0) return [];
     const scores = table.scores(query);
+    calibrateKinds(table, scores, calibration, accept);
     const heap = new TopKHeap(k, (slot) => table.idAt(slot));
     const count = table.count;
     if (accept === undefined) {

@@ -3,7 +3,7 @@
  * the transaction; nothing here touches in-memory state.
  */
 import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
-import { identifierTokens } from "../search/lexical";
+import { identifierTokens, symbolKeysOf } from "../search/lexical";
 import type { Chunk, FileKind, StoredChunk } from "../types";
 import type { FileRecord } from "./storeOpen";
 import { encodeVector, type SlotMeta } from "./vectorTable";
@@ -67,7 +67,15 @@ export class ChunkWriter {
             const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
             const ftsText = c.text.includes("\0") ? c.text.replace(/\0/g, " ") : c.text;
             this.insertFts.run([id, ftsText, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
-            added.push({ id, vector, meta: { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine } });
+            added.push({ id, vector, meta: {
+                    path: file.path,
+                    kind: c.kind,
+                    language: c.language,
+                    startLine: c.startLine,
+                    endLine: c.endLine,
+                    symbolKeys: symbolKeysOf(c.symbol),
+                },
+            });
         });
         const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
         this.upsertFile.run([file.path, file.hash, file.size, file.mtimeMs, chunks.length, now]);

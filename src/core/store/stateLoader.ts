@@ -3,6 +3,7 @@
  * stores to catch up with a writer in another process (readerSync.ts).
  */
 import type { Database } from "node-sqlite3-wasm";
+import { symbolKeysOf } from "../search/lexical";
 import type { FileKind } from "../types";
 import type { RebuildReason } from "./storeOpen";
 import { decodeVector, type VectorTable } from "./vectorTable";
@@ -56,7 +57,7 @@ export function readCatalog(db: Database): Map<string, FileRecord> {
  */
 export function loadVectorsInto(table: VectorTable, db: Database, files: Map<string, FileRecord>, afterId: number, onBatch: () => void): number {
     const stmt = db.prepare(
-        "SELECT id, path, start_line, end_line, language, kind, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+        "SELECT id, path, start_line, end_line, language, kind, symbol, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
     );
     let after = afterId;
     try {
@@ -68,7 +69,14 @@ export function loadVectorsInto(table: VectorTable, db: Database, files: Map<str
                 const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, table.dimensions) : undefined;
                 if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
                 if (!files.has(path)) throw new InvalidStore("corrupt", `chunk ${id} belongs to ${path}, which is not in the catalog`);
-                const meta = { path, kind: String(r.kind) as FileKind, language: String(r.language), startLine: Number(r.start_line), endLine: Number(r.end_line) };
+                const meta = {
+                    path,
+                    kind: String(r.kind) as FileKind,
+                    language: String(r.language),
+                    startLine: Number(r.start_line),
+                    endLine: Number(r.end_line),
+                    symbolKeys: symbolKeysOf(typeof r.symbol === "string" ? r.symbol : undefined),
+                };
                 table.add(id, vector, meta);
                 after = id;
             }
