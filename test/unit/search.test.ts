@@ -88,7 +88,7 @@ describe("rankHits", () => {
     after(() => store.close());
 
     it("vector mode ranks by cosine similarity and reports it as the score", () => {
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 3, rankConfig: { maxHitsPerFile: 10 } });
+        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 3, rankConfig: { maxHitsPerFile: 10, maxHitsPerCodeFile: 10 } });
         assert.deepEqual(hits.map((h) => [h.path, h.startLine]), [["src/auth/session.py", 1], ["src/big.ts", 1], ["src/big.ts", 11]]);
         assert.ok(Math.abs(hits[0].score - 0.99) < 1e-5);
         assert.ok(hits[0].score >= hits[1].score && hits[1].score >= hits[2].score);

@@ -30,8 +30,13 @@ export interface RankConfig extends RankPriors {
     symbolExactBoostRanks: number;
     /** Overlapping or touching hits from one file merge into one, unless the merged range would exceed this. */
     maxMergedLines: number;
-    /** At most this many hits per file before hits from other files are shown (the rest go after). */
+    /** At most this many hits per prose (docs, text) file before hits from other files (the rest go after). */
     maxHitsPerFile: number;
+    /**
+     * The same cap for code files. A code file is one module, so "which file" is most of the answer and a second
+     * hit from it says less than the best hit from another file; a docs file is a collection of separate sections.
+     */
+    maxHitsPerCodeFile: number;
     /** Lines highlighted per hit (Hit.bestLines). */
     bestLinesMax: number;
     /** Chunks fetched per requested hit: merging and the per-file cap consume some. */
@@ -54,6 +59,7 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     symbolExactBoostRanks: 2,
     maxMergedLines: 150,
     maxHitsPerFile: 3,
+    maxHitsPerCodeFile: 3,
     bestLinesMax: 3,
     fetchFactor: 4,
     kindCalibration: "none",

@@ -69,7 +69,7 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
     const merged = mergeOverlapping(ranked, config.maxMergedLines).filter(
         (h) => !overlapsRange(opts.excludeRange, h.path, h.startLine, h.endLine),
     );
-    const hits = diversify(merged, config.maxHitsPerFile).slice(0, top);
+    const hits = diversify(merged, (h) => (h.kind === "code" ? config.maxHitsPerCodeFile : config.maxHitsPerFile)).slice(0, top);
     const terms = highlightTerms(query);
     for (const h of hits) {
         const lines = bestLines(h.text, h.startLine, terms, config.bestLinesMax);

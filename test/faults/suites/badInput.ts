@@ -132,7 +132,8 @@ export function defineBadInputSuite(scale: Scale, tally: Tally): void {
         } finally {
             removeDir(work);
         }
-    });
+        // The full corpus embeds 100,000 files with the real model: tens of minutes on 2 cores, not the default 10.
+    }, { timeout: INDEX_TIMEOUT_MS + 10 * 60_000 });
 
     if (scale.isolatedInputs) {
         // The tiny-files case is not a bad file; its 100,000 files are indexed once, in the mixed folder.
