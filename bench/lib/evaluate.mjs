@@ -3,6 +3,7 @@
  * A unit: { name, language, checkout, indexRoot, tasks: [{ id, query, category, targets, task? }] }.
  */
 import { buildFolderIndex } from "./bm25.mjs";
+import { isCodeFile } from "./walk.mjs";
 import { indexDirFor, seekIndex, seekSearch } from "./seekCli.mjs";
 import { aggregate, scoreQuery } from "../semble/score.mjs";
 
@@ -26,8 +27,8 @@ function scoreUnit(unit, resultsById, rows, rankings) {
 
 async function runBm25Unit(unit) {
     const started = performance.now();
-    // Docs units hold markdown only; everywhere else the baseline reads code files.
-    const filter = unit.kind === "docs" ? (rel) => rel.endsWith(".md") : undefined;
+    // Docs units hold markdown only, mixed units markdown and code; everywhere else the baseline reads code files.
+    const filter = unit.kind === "docs" ? (rel) => rel.endsWith(".md") : unit.kind === "mixed" ? (rel) => rel.endsWith(".md") || isCodeFile(rel) : undefined;
     const { index, files, chunks } = buildFolderIndex(unit.indexRoot, { filter });
     const indexMs = performance.now() - started;
     const searchStarted = performance.now();

@@ -128,6 +128,9 @@ async function killTrial(c: TrialContext): Promise<string> {
     return `${killedAt}${killed.code === 0 ? " (had finished)" : ""}: left ${left ? left.chunks : "no db"}${left?.hotJournal ? " +hot journal" : ""}, resumed ${embedded}`;
 }
 
+/** Time allowed per kill trial (kill, maybe a killed resume, a resume to the end, two snapshots), on 2 loaded cores. */
+const TRIAL_BUDGET_MS = 3 * 60_000;
+
 export function defineKillRecoverySuite(scale: Scale, tally: Tally): void {
     const seed = Number(process.env.SEEK_FAULT_SEED ?? Date.now() % 100_000);
     const files = scale.name === "full" ? 100 : 25;
@@ -159,7 +162,8 @@ export function defineKillRecoverySuite(scale: Scale, tally: Tally): void {
         const { inTx, hotJournals, journalDeleted } = stats;
         tally.note(`kill -9: ${scale.killTrials} trials, ${inTx} inside a write transaction, ${hotJournals} left a hot journal, ${journalDeleted} resumed with the journal deleted`);
         if (scale.name === "full") for (const o of outcomes) tally.note(`  kill: ${o}`);
-    });
+        // Each trial ends with a resume that finishes the index: up to a clean build's time (real model) apiece.
+    }, { timeout: scale.killTrials * TRIAL_BUDGET_MS });
 
     tally.test(`SIGINT stops \`seek index\` within 1 s and the next run resumes (${scale.sigintTrials} trials)`, async () => {
         assert.ok(clean, "clean build missing");

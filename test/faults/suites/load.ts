@@ -41,6 +41,8 @@ function duBytes(dir: string): number {
 }
 
 const MB = 1024 * 1024;
+/** The synthetic-load child's limit. */
+const LOAD_CHILD_TIMEOUT_MS = 60 * 60_000;
 
 export function defineLoadSuite(scale: Scale, tally: Tally): void {
     tally.test(`load: ${scale.loadChunks.toLocaleString("en-US")}-chunk synthetic workspace through the core API with a hash embedder (not the model): peak RSS, index size, searches during indexing`, async () => {
@@ -52,8 +54,8 @@ export function defineLoadSuite(scale: Scale, tally: Tally): void {
             const useTime = existsSync("/usr/bin/time");
             const args = [join(libDir, "engineChild.js"), "load", root, indexDir];
             const r = useTime
-                ? await runChild("/usr/bin/time", ["-v", process.execPath, ...args], 60 * 60_000)
-                : await runChild(process.execPath, args, 60 * 60_000);
+                ? await runChild("/usr/bin/time", ["-v", process.execPath, ...args], LOAD_CHILD_TIMEOUT_MS)
+                : await runChild(process.execPath, args, LOAD_CHILD_TIMEOUT_MS);
             assert.equal(r.code, 0, r.stderr.slice(-3000));
             const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as Record<string, number>;
             const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? out.maxRssMB * 1024);
@@ -76,7 +78,8 @@ export function defineLoadSuite(scale: Scale, tally: Tally): void {
         } finally {
             removeDir(work);
         }
-    });
+        // As long as the child may take (200,000 chunks on 2 busy cores), not the default 10 minutes.
+    }, { timeout: LOAD_CHILD_TIMEOUT_MS + 5 * 60_000 });
 
     tally.test("load: `seek search` (another process, real model) answers while `seek index` is running on the same index", async () => {
         const work = tempDir("readers");
