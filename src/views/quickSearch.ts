@@ -4,13 +4,13 @@
  * hide semantic hits that don't contain the typed words). Moving through items previews the location; Enter opens
  * it with the range selected; Escape goes back to the editor the user came from.
  */
-import { symbolIcon } from "../protocol/symbolIcons";
 import * as vscode from "vscode";
 import { isCoreError } from "../core/errors";
 import { describeError } from "../commands/reportError";
 import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
 import type { HitDto } from "../protocol/messages";
+import { symbolIcon } from "../protocol/symbolIcons";
 import { locationUri } from "./openLocation";
 
 /** Typing pause before a search starts: long enough to skip intermediate words, short enough to feel live. */
@@ -22,7 +22,6 @@ const LABEL_MAX = 80;
 export interface HitItem extends vscode.QuickPickItem {
     hit: HitDto;
 }
-
 
 /** First non-blank line of a chunk, trimmed, for items without a symbol. */
 export function firstLine(text: string): string {

@@ -43,7 +43,7 @@ export interface RankConfig extends RankPriors {
     fetchFactor: number;
     /** Correction of prose chunks' cosines for the code/prose modality gap in mixed results (kindCalibration.ts). */
     kindCalibration: KindCalibration;
-    /** Share of the other candidates' scores from the same file added to a candidate's (ranker.ts); 0 = off. */
+    /** Weight of a file's next-best candidates' scores added to each of its candidates (ranker.ts); 0 = off. */
     fileEvidenceWeight: number;
     /** Fusion function; default reciprocal-rank fusion (fusion.ts). */
     fusion?: FusionFn;

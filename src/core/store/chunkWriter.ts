@@ -67,15 +67,8 @@ export class ChunkWriter {
             const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
             const ftsText = c.text.includes("\0") ? c.text.replace(/\0/g, " ") : c.text;
             this.insertFts.run([id, ftsText, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
-            added.push({ id, vector, meta: {
-                    path: file.path,
-                    kind: c.kind,
-                    language: c.language,
-                    startLine: c.startLine,
-                    endLine: c.endLine,
-                    symbolKeys: symbolKeysOf(c.symbol),
-                },
-            });
+            const meta = { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine, symbolKeys: symbolKeysOf(c.symbol) };
+            added.push({ id, vector, meta });
         });
         const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
         this.upsertFile.run([file.path, file.hash, file.size, file.mtimeMs, chunks.length, now]);
