@@ -8,7 +8,8 @@
 import type { IndexStore } from "../store/indexStore";
 import type { SearchMode } from "../types";
 import { orderByScore, reciprocalRankFusion, type RankedList } from "./fusion";
-import { ftsMatchExpression, looksLikeIdentifier, symbolKey } from "./lexical";
+import { withoutWeightlessTerms } from "./commonTerms";
+import { alternativeTerms, looksLikeIdentifier, queryAlternatives, renderMatch, symbolKey } from "./lexical";
 import type { RankConfig } from "./rankConfig";
 import { vectorTopK, type ScoredId } from "./vector";
 
@@ -30,7 +31,7 @@ export function scoreCandidates(store: IndexStore, req: CandidateRequest): Score
     const acceptId = req.accept ? idFilter(store, req.accept) : undefined;
     const { config: cfg } = req;
     if (req.mode === "vector") return req.vector ? vectorTopK(table, req.vector, req.limit, req.accept, cfg.kindCalibration) : [];
-    const match = ftsMatchExpression(req.query);
+    const match = lexicalMatch(store, req.query, cfg.dropWeightlessTerms);
     if (req.mode === "lexical") {
         return match ? store.lexicalSearch(match, req.limit, acceptId).map((m) => ({ id: m.id, score: -m.bm25 })) : [];
     }
@@ -48,6 +49,14 @@ export function scoreCandidates(store: IndexStore, req: CandidateRequest): Score
     const fused = (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK);
     if (identifier) boostExactSymbols(store, req.query, fused, req.accept, cfg);
     return orderByScore(fused);
+}
+
+/** The query's FTS5 expression, without the terms too common to weigh anything (commonTerms.ts). */
+function lexicalMatch(store: IndexStore, query: string, dropWeightless: boolean): string | undefined {
+    const alternatives = queryAlternatives(query);
+    if (!dropWeightless || alternatives.length <= 1) return renderMatch(alternatives);
+    const df = store.documentFrequencies(alternatives.flatMap(alternativeTerms));
+    return renderMatch(withoutWeightlessTerms(alternatives, df, store.counts().chunks));
 }
 
 /** Adds the exact-symbol boost to chunks defining the identifier in the query (adding them if absent). */

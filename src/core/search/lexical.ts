@@ -94,16 +94,25 @@ export function queryTerms(query: string): string[] {
 }
 
 /**
- * The FTS5 MATCH expression for a query, or undefined when it has no searchable term (empty, pure punctuation), in
- * which case lexical search returns nothing. Each word is one OR-ed alternative; a compound identifier becomes
- * `"joined" OR ("part1" AND "part2" ...)`: the exact identifier in any naming convention, or a chunk holding all
- * of its parts. Not OR-ing the parts one by one keeps `getUserById` from matching every chunk that says "get" (it
- * was also measured faster: fewer matches to score). Terms are capped at {@link MAX_QUERY_TERMS}.
+ * One OR-ed alternative of a lexical query: a word (`parts` empty), or a compound identifier matched as its joined
+ * form or as all of its parts.
  */
-export function ftsMatchExpression(query: string): string | undefined {
+export interface QueryAlternative {
+    joined: string;
+    parts: string[];
+}
+
+/**
+ * The alternatives of a query, in order, or an empty list when it has no searchable term (empty, pure punctuation).
+ * Each word is one alternative; a compound identifier becomes `"joined" OR ("part1" AND "part2" ...)`: the exact
+ * identifier in any naming convention, or a chunk holding all of its parts. Not OR-ing the parts one by one keeps
+ * `getUserById` from matching every chunk that says "get" (it was also measured faster: fewer matches to score).
+ * Terms are capped at {@link MAX_QUERY_TERMS}.
+ */
+export function queryAlternatives(query: string): QueryAlternative[] {
     const text = query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query;
     const prose = !looksLikeIdentifier(text);
-    const alternatives: string[] = [];
+    const alternatives: QueryAlternative[] = [];
     const seen = new Set<string>();
     let budget = MAX_QUERY_TERMS;
     for (const word of text.match(WORD_RE) ?? []) {
@@ -114,19 +123,36 @@ export function ftsMatchExpression(query: string): string | undefined {
         seen.add(joined);
         const kept = prose ? parts.filter((p) => !STOP_WORDS.has(p)) : parts;
         if (parts.length === 1 || kept.length === 0 || budget < 1 + kept.length) {
-            alternatives.push(quoteTerm(joined));
+            alternatives.push({ joined, parts: [] });
             budget -= 1;
         } else {
-            alternatives.push(`${quoteTerm(joined)} OR (${kept.map(quoteTerm).join(" AND ")})`);
+            alternatives.push({ joined, parts: kept });
             budget -= 1 + kept.length;
         }
     }
     if (alternatives.length === 0) {
         // A query made only of stop words ("the of and") still searches for them.
-        const terms = queryTerms(text);
-        return terms.length > 0 ? terms.map(quoteTerm).join(" OR ") : undefined;
+        return queryTerms(text).map((t) => ({ joined: t, parts: [] }));
     }
-    return alternatives.join(" OR ");
+    return alternatives;
+}
+
+/** Every term an alternative searches for. */
+export function alternativeTerms(alternative: QueryAlternative): string[] {
+    return [alternative.joined, ...alternative.parts];
+}
+
+/** The FTS5 MATCH expression for some alternatives, or undefined for none (lexical search then returns nothing). */
+export function renderMatch(alternatives: readonly QueryAlternative[]): string | undefined {
+    if (alternatives.length === 0) return undefined;
+    return alternatives
+        .map((a) => (a.parts.length === 0 ? quoteTerm(a.joined) : `${quoteTerm(a.joined)} OR (${a.parts.map(quoteTerm).join(" AND ")})`))
+        .join(" OR ");
+}
+
+/** The FTS5 MATCH expression for a whole query (see {@link queryAlternatives}). */
+export function ftsMatchExpression(query: string): string | undefined {
+    return renderMatch(queryAlternatives(query));
 }
 
 /**

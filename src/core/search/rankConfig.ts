@@ -45,6 +45,11 @@ export interface RankConfig extends RankPriors {
     kindCalibration: KindCalibration;
     /** Weight of a file's next-best candidates' scores added to each of its candidates (ranker.ts); 0 = off. */
     fileEvidenceWeight: number;
+    /**
+     * Leave out of the BM25 query the terms found in half or more of the chunks, which FTS5 weighs at a millionth
+     * (commonTerms.ts): same order for every chunk matching a rarer term, far fewer rows scored on big indexes.
+     */
+    dropWeightlessTerms: boolean;
     /** Fusion function; default reciprocal-rank fusion (fusion.ts). */
     fusion?: FusionFn;
 }
@@ -64,6 +69,7 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     fetchFactor: 4,
     kindCalibration: "none",
     fileEvidenceWeight: 0,
+    dropWeightlessTerms: true,
     proseWeight: 1,
     testWeight: 0.8,
 });

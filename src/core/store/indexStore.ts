@@ -14,6 +14,7 @@ import { BM25_EXPR, DB_FILE, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
+import { TermStats } from "./termStats";
 import { openReadOnly, openWritable, type FileRecord, type IndexIdentity, type LoadedState, type RebuildReason } from "./storeOpen";
 import type { VectorTable } from "./vectorTable";
 
@@ -61,6 +62,7 @@ export class IndexStore {
     /** Read-only stores: how far the in-memory state has caught up with the database. */
     private readonly position: ReaderPosition;
     private acceptFilter: ((id: number) => boolean) | undefined;
+    private readonly termStats: TermStats;
     private closed = false;
 
     private constructor(
@@ -82,6 +84,7 @@ export class IndexStore {
         }
         this.writer = lock ? new ChunkWriter(db) : undefined;
         this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.table) };
+        this.termStats = new TermStats(db);
         // Lets lexical search apply the caller's filters inside SQLite, so LIMIT counts only acceptable rows.
         db.function("seek_accept", (id) => (this.acceptFilter ? this.acceptFilter(Number(id)) : true));
     }
@@ -254,6 +257,11 @@ export class IndexStore {
         } finally {
             this.acceptFilter = undefined;
         }
+    }
+
+    /** How many chunks hold each term, as the full-text index counts them (stemmed); see termStats.ts. */
+    documentFrequencies(terms: readonly string[]): Map<string, number> {
+        return this.retrying(() => this.termStats.documentFrequencies(terms, this.table.count));
     }
 
     counts(): { files: number; chunks: number; lastIndexedAt?: number } {

@@ -46,6 +46,9 @@ export const FTS_WEIGHTS = { text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 } as
 /** The bm25() call with the weights above, for ORDER BY (lower is better). */
 export const BM25_EXPR = `bm25(chunks_fts, ${FTS_WEIGHTS.text}, ${FTS_WEIGHTS.idents}, ${FTS_WEIGHTS.path}, ${FTS_WEIGHTS.symbol})`;
 
+/** The chunks_fts tokenizer; query-side stemming (termStats.ts) uses the same one. */
+export const FTS_TOKENIZE = "porter unicode61 remove_diacritics 2";
+
 /**
  * Meta keys. `cleanClose` is "0" while a writer has the store open and "1" after it closed normally: a store
  * that was not closed cleanly gets the full integrity check on its next open.
@@ -84,7 +87,7 @@ CREATE INDEX chunks_by_path ON chunks(path, start_line);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
     text, idents, path, symbol,
     content='', contentless_delete=1,
-    tokenize='porter unicode61 remove_diacritics 2'
+    tokenize='${FTS_TOKENIZE}'
 );
 `;
 

@@ -1,0 +1,34 @@
+/**
+ * Leaves out query terms that cannot change the BM25 ranking, because scoring them is what makes lexical search
+ * slow on big indexes: FTS5 computes bm25() for every chunk that holds any query term (about 3.5 µs a row here),
+ * so a word found in most chunks costs a full scan of the index on every search.
+ *
+ * FTS5's bm25() gives a term the weight log((N - n + 0.5) / (n + 0.5)) for n matching rows out of N, and clamps it
+ * to 1e-6 once n reaches N/2. Such a term adds about a millionth to a score, so dropping it leaves the scores of
+ * every chunk that matches another term as they were (only chunks tied exactly on the rarer terms may swap, since
+ * that millionth broke their tie); what goes are the chunks that matched only near-weightless terms, which sat
+ * below all the others with scores near zero. When every alternative is that common, the query is left whole: there
+ * is nothing better to rank by.
+ *
+ * Dropping terms that merely weigh little is not exact, and was measured to cost quality (bench/RESULTS.md): at a
+ * quarter of the chunks csn-code hybrid fell 0.562 -> 0.555, at a tenth semble hybrid fell 0.811 -> 0.800.
+ */
+import { alternativeTerms, type QueryAlternative } from "./lexical";
+
+/** True when FTS5 gives a term found in `df` of `totalChunks` rows its floor weight (see the file comment). */
+export function hasFloorWeight(df: number, totalChunks: number): boolean {
+    return totalChunks > 0 && df * 2 >= totalChunks;
+}
+
+/**
+ * The alternatives worth scoring. `df` gives the number of chunks holding a term. An alternative is dropped when
+ * every term it searches for has the floor weight.
+ */
+export function withoutWeightlessTerms(
+    alternatives: readonly QueryAlternative[],
+    df: ReadonlyMap<string, number>,
+    totalChunks: number,
+): QueryAlternative[] {
+    const kept = alternatives.filter((a) => !alternativeTerms(a).every((t) => hasFloorWeight(df.get(t) ?? 0, totalChunks)));
+    return kept.length > 0 ? kept : [...alternatives];
+}
