@@ -37,6 +37,8 @@ export class IndexService implements vscode.Disposable {
     private readonly changeEmitter = new vscode.EventEmitter<void>();
     private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changeEmitter];
     private runController: AbortController | undefined;
+    /** Of the watcher refresh in flight; aborted with the run (pause, settings, disable), whose full pass covers it. */
+    private refreshController: AbortController | undefined;
     private paused = false;
     private disposed = false;
     /** Fires on every state change (phase, progress, status); listeners throttle if they need to. */
@@ -88,7 +90,7 @@ export class IndexService implements vscode.Disposable {
     pause(): void {
         if (this.paused) return;
         this.paused = true;
-        this.runController?.abort();
+        this.abortWork();
         for (const f of this.list()) if (f.phase === "idle") f.phase = "paused";
         this.deps.log.info("indexing paused");
         this.changed();
@@ -135,7 +137,7 @@ export class IndexService implements vscode.Disposable {
             for (const f of this.list()) if (f.phase === "disabled") f.phase = this.paused ? "paused" : "idle";
             void this.scheduleRun("resume");
         } else {
-            this.runController?.abort();
+            this.abortWork();
             for (const f of this.list()) if (f.phase !== "error" && f.phase !== "starting") f.phase = "disabled";
         }
         this.changed();
@@ -176,7 +178,7 @@ export class IndexService implements vscode.Disposable {
         if (!f) return;
         this.folders.delete(f.key);
         f.watcher?.dispose();
-        this.runController?.abort();
+        this.abortWork();
         void this.queue.push(() => this.deps.client.request("close", { key: f.key })).catch((e) => this.deps.log.debug(`close ${f.key}: ${String(e)}`));
         void this.scheduleRun("restart");
         this.changed();
@@ -202,7 +204,7 @@ export class IndexService implements vscode.Disposable {
 
     /** Aborts the run in flight and returns the controller of the next one. */
     private supersede(): AbortController {
-        this.runController?.abort();
+        this.abortWork();
         this.runController = new AbortController();
         return this.runController;
     }
@@ -286,14 +288,22 @@ export class IndexService implements vscode.Disposable {
         else this.scheduleRefresh(f);
     }
 
+    /** Stops the run and the watcher refresh in flight (each stops within a batch; what is stored stays). */
+    private abortWork(): void {
+        this.runController?.abort();
+        this.refreshController?.abort();
+    }
+
     private scheduleRefresh(f: FolderIndex): void {
         void this.queue.push(async () => {
             const paths = [...f.pendingPaths];
             f.pendingPaths.clear();
             if (paths.length === 0 || !f.isOpen || this.paused || !this.folders.has(f.key)) return;
             const started = Date.now();
+            // A cancelled refresh drops its paths: whatever cancelled it (pause, settings, disable) ends in a full pass.
+            const controller = (this.refreshController = new AbortController());
             await this.guard(f, `Updating the index of ${f.folder.name}`, async () => {
-                const r = await this.deps.client.request("refreshPaths", { key: f.key, paths });
+                const r = await this.deps.client.request("refreshPaths", { key: f.key, paths }, { signal: controller.signal });
                 f.status = await this.deps.client.request("status", { key: f.key });
                 this.deps.log.info(`${f.folder.name}: refreshed ${paths.length} paths (${r.updated} updated, ${r.removed} removed) in ${Date.now() - started} ms`);
             });
@@ -325,7 +335,7 @@ export class IndexService implements vscode.Disposable {
         switch (e.kind) {
             case "exited":
                 // The engines died with the process: nothing may use them until they are re-opened.
-                this.runController?.abort();
+                this.abortWork();
                 for (const f of this.list()) {
                     f.status = undefined;
                     if (f.phase !== "error") f.phase = "starting";
@@ -362,7 +372,7 @@ export class IndexService implements vscode.Disposable {
 
     /** Stops runs and closes the engines (their stores flush on close). */
     async dispose(): Promise<void> {
-        this.runController?.abort();
+        this.abortWork();
         this.disposed = true;
         for (const f of this.list()) f.watcher?.dispose();
         for (const d of this.disposables) d.dispose();

@@ -4,9 +4,10 @@
  */
 import { availableParallelism } from "node:os";
 import type * as Ort from "onnxruntime-node";
-import { CoreError } from "../errors";
+import { CoreError, isCoreError } from "../errors";
 import type { PromptedText } from "../types";
 import type { ModelSpec, Pooling } from "./modelSpec";
+import { NativeGate } from "./nativeGate";
 import { l2Normalize, planBatches, poolRow } from "./pooling";
 import { PromptTokenizer, type Encoded } from "./promptTokenizer";
 
@@ -20,6 +21,8 @@ export interface OnnxModelOptions {
     maxBatch?: number;
     /** Let idle intra-op threads spin for work (onnxruntime's default; see {@link DEFAULT_ALLOW_SPINNING}). */
     allowSpinning?: boolean;
+    /** Every onnxruntime call goes through it, so an owning thread can tell when terminating is safe (nativeGate.ts). */
+    gate?: NativeGate;
 }
 
 /** Padded tokens per session.run when batching (see {@link DEFAULT_MAX_BATCH}). */
@@ -95,11 +98,12 @@ export class OnnxModel {
             tokenBudget: opts.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
             maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH,
             allowSpinning: opts.allowSpinning ?? DEFAULT_ALLOW_SPINNING,
+            gate: opts.gate ?? new NativeGate(),
         };
         const tokenizer = await PromptTokenizer.load(spec.tokenizerPath);
         let session: Ort.InferenceSession;
         try {
-            session = await ort.InferenceSession.create(spec.onnxPath, {
+            session = await options.gate.call(() => ort.InferenceSession.create(spec.onnxPath, {
                 executionProviders: ["cpu"],
                 intraOpNumThreads: options.threads,
                 interOpNumThreads: 1,
@@ -107,8 +111,9 @@ export class OnnxModel {
                 graphOptimizationLevel: "all",
                 logSeverityLevel: 3,
                 extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? "1" : "0" } } },
-            });
+            }));
         } catch (err) {
+            if (isCoreError(err, "cancelled")) throw err;
             throw new CoreError("modelCorrupt", `Cannot load the model ${spec.onnxPath}: ${String(err)}. Run \`npm run fetch-model\` to download it again.`, { cause: err });
         }
         const unsupported = session.inputNames.filter((n) => !["input_ids", "attention_mask", "token_type_ids"].includes(n));
@@ -177,7 +182,7 @@ export class OnnxModel {
         let done = 0;
         for (const batch of this.plan(encoded)) {
             if (shouldStop?.()) throw new CoreError("cancelled", "cancelled");
-            const result = await this.session.run(this.feeds(encoded, batch));
+            const result = await this.options.gate.call(() => this.session.run(this.feeds(encoded, batch)));
             this.poolBatch(result[this.outputName], encoded, batch, out);
             done += batch.length;
             onProgress?.(done);
@@ -202,6 +207,6 @@ export class OnnxModel {
 
     /** Releases the native session. */
     async dispose(): Promise<void> {
-        await this.session.release();
+        await this.options.gate.call(() => this.session.release());
     }
 }

@@ -3,14 +3,18 @@
  * workerEmbedder.js). Serves the protocol of workerProtocol.ts: one model per worker, requests in order,
  * cancellation between batches.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { CoreError, isCoreError } from "../errors";
+import { NativeGate } from "./nativeGate";
 import { OnnxModel } from "./onnxModel";
 import { isToWorker, type EmbedRequest, type FromWorker, type InitRequest } from "./workerProtocol";
 
 const port = parentPort;
 if (!port) throw new Error("worker.ts must run as a worker thread");
 
+/** Shared with WorkerEmbedder, which terminates this thread only when no onnxruntime call is in flight. */
+const shared = (workerData as { nativeGate?: unknown } | undefined)?.nativeGate;
+const gate = new NativeGate(shared instanceof SharedArrayBuffer ? shared : undefined);
 let model: Promise<OnnxModel> | undefined;
 /** Requests cancelled before or while they ran; checked between batches. */
 const cancelled = new Set<number>();
@@ -34,6 +38,7 @@ function init(msg: InitRequest): void {
         tokenBudget: msg.tokenBudget,
         maxBatch: msg.maxBatch,
         allowSpinning: msg.allowSpinning,
+        gate,
     });
     model.then(
         (m) => post({ type: "ready", dimensions: m.dimensions, threads: m.threads }),

@@ -1,13 +1,15 @@
 /**
  * The {@link Embedder} the engine uses: ONNX inference in a worker thread (worker.ts), so the caller's event loop
  * never waits on the model. One request at a time goes to the worker; others queue here, where a cancel can drop
- * them without a round trip. A crashed worker is restarted and its batch retried once; a hung one is terminated.
+ * them without a round trip. A crashed worker is restarted and its batch retried once; a hung one is replaced, and
+ * terminated as soon as that is safe (nativeGate.ts).
  */
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { CoreError } from "../errors";
 import type { Embedder, Logger, PromptedText } from "../types";
 import type { ModelSpec } from "./modelSpec";
+import { NativeGate } from "./nativeGate";
 import { isFromWorker, type FromWorker, type ToWorker } from "./workerProtocol";
 
 /** Options of {@link WorkerEmbedder}. */
@@ -54,6 +56,10 @@ export class WorkerEmbedder implements Embedder {
     readonly modelId: string;
     private dims: number;
     private worker: Worker | undefined;
+    /** The current worker's gate: terminating is safe only once it is closed. */
+    private gate: NativeGate | undefined;
+    /** Replaced workers still inside an onnxruntime call (stopWhenSafe). */
+    private readonly stopping = new Set<Promise<void>>();
     private current: Job | undefined;
     private readonly queue: Job[] = [];
     private timer: NodeJS.Timeout | undefined;
@@ -115,18 +121,21 @@ export class WorkerEmbedder implements Embedder {
         for (const job of this.queue.splice(0)) this.settle(job, err);
         const running = this.current;
         const worker = this.worker;
+        const gate = this.gate;
         const busyWith = this.awaitingId;
         this.worker = undefined;
+        this.gate = undefined;
         if (running) this.finish(running, err);
-        if (!worker) return;
-        // Terminating a worker while it is inside onnxruntime's session.run aborts the whole process (a native
-        // exception escapes during teardown). A cancelled worker answers after its current input, so wait for that
-        // answer, bounded, before terminating.
+        if (!worker || !gate) return;
+        // A cancelled worker answers after its current input: wait for that answer, bounded, so the common case
+        // ends with a plain terminate.
         if (busyWith !== undefined) {
             this.post({ type: "cancel", id: busyWith }, worker);
             await waitForAnswer(worker, busyWith, DISPOSE_GRACE_MS);
         }
-        await worker.terminate();
+        if (gate.tryClose()) await worker.terminate();
+        else this.stopWhenSafe(worker, gate);
+        await waitAtMost(Promise.all(this.stopping), STOPPING_WAIT_MS);
     }
 
     /** Test hook: makes the worker exit as if it crashed (protocol message `__crash`). */
@@ -177,7 +186,8 @@ export class WorkerEmbedder implements Embedder {
         // Set here, on the thread that owns the real environment: a worker's process.env is a private copy that
         // the native onnxruntime never sees, and the variable must be set before its first session.
         process.env.ORT_DISABLE_TELEMETRY = "1";
-        const worker = new Worker(this.workerPath, { name: "seek-embed" });
+        const gate = new NativeGate();
+        const worker = new Worker(this.workerPath, { name: "seek-embed", workerData: { nativeGate: gate.buffer } });
         this.starts++;
         this.lastWorkerError = undefined;
         worker.on("message", (msg: unknown) => this.onMessage(worker, msg));
@@ -186,6 +196,7 @@ export class WorkerEmbedder implements Embedder {
         });
         worker.on("exit", (code) => this.onExit(worker, code));
         this.worker = worker;
+        this.gate = gate;
         this.logger.info(`seek: starting inference worker for ${this.spec.id} (threads ${this.options.threads ?? "default"})`);
         this.post({
             type: "init",
@@ -250,6 +261,7 @@ export class WorkerEmbedder implements Embedder {
         // A worker we terminated on purpose (timeout, init failure, dispose) is no longer this.worker.
         if (worker !== this.worker) return;
         this.worker = undefined;
+        this.gate = undefined;
         const cause = this.lastWorkerError;
         this.logger.warn(`seek: inference worker exited (code ${code})${cause ? `: ${String(cause)}` : ""}`);
         const job = this.current;
@@ -269,7 +281,7 @@ export class WorkerEmbedder implements Embedder {
 
     private onTimeout(job: Job): void {
         if (job !== this.current) return;
-        this.logger.error(`seek: inference worker made no progress in ${this.timeoutMs} ms; terminating it`);
+        this.logger.error(`seek: inference worker made no progress in ${this.timeoutMs} ms; replacing it`);
         this.discardWorker();
         this.finish(job, new CoreError("workerTimeout", `The inference worker made no progress in ${Math.round(this.timeoutMs / 1000)} s.`));
     }
@@ -289,10 +301,43 @@ export class WorkerEmbedder implements Embedder {
 
     private discardWorker(): void {
         const worker = this.worker;
+        const gate = this.gate;
         this.worker = undefined;
-        if (worker) {
-            worker.terminate().catch((err: unknown) => this.logger.debug(`seek: terminating the worker failed: ${String(err)}`));
-        }
+        this.gate = undefined;
+        if (!worker || !gate) return;
+        if (this.awaitingId !== undefined) this.post({ type: "cancel", id: this.awaitingId }, worker);
+        if (gate.tryClose()) this.terminate(worker);
+        else this.stopWhenSafe(worker, gate);
+    }
+
+    /**
+     * A worker inside an onnxruntime call cannot be terminated without taking the process down (nativeGate.ts):
+     * leave it to finish that call and terminate it once its gate closes; a new worker serves the next request.
+     * It stays referenced, so a process that ends meanwhile waits for the call instead of aborting; dispose()
+     * waits for it too, up to {@link STOPPING_WAIT_MS}.
+     */
+    private stopWhenSafe(worker: Worker, gate: NativeGate): void {
+        this.logger.warn("seek: the old inference worker is inside an onnxruntime call; it is stopped when that call returns");
+        const stopped = new Promise<void>((resolve) => {
+            const poll = setInterval(() => {
+                if (!gate.tryClose()) return;
+                clearInterval(poll);
+                worker.terminate().then(
+                    () => resolve(),
+                    (err: unknown) => {
+                        this.logger.debug(`seek: terminating the worker failed: ${String(err)}`);
+                        resolve();
+                    },
+                );
+            }, NATIVE_POLL_MS);
+            poll.unref();
+        });
+        this.stopping.add(stopped);
+        void stopped.then(() => this.stopping.delete(stopped));
+    }
+
+    private terminate(worker: Worker): void {
+        worker.terminate().catch((err: unknown) => this.logger.debug(`seek: terminating the worker failed: ${String(err)}`));
     }
 
     /** Ends the current job and moves on to the next. */
@@ -314,6 +359,25 @@ export class WorkerEmbedder implements Embedder {
 /** The default embedder for a model: ONNX in a worker thread. */
 export function createEmbedder(spec: ModelSpec, opts: WorkerEmbedderOptions = {}): Embedder {
     return new WorkerEmbedder(spec, opts);
+}
+
+/** How often a replaced worker's gate is checked (stopWhenSafe). */
+const NATIVE_POLL_MS = 100;
+
+/**
+ * Longest wait in dispose() for replaced workers to leave onnxruntime. One session.run takes well under a second
+ * with the default batch of 1; a call still running after this is taken to be stuck, and the caller goes on.
+ */
+const STOPPING_WAIT_MS = 30_000;
+
+function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        void promise.then(() => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 
 /** Longest wait in dispose() for a busy worker to finish its current input (one text: well under a second). */

@@ -6,6 +6,7 @@
  *   node engineChild.js load <folder> <indexDir>             hook embedder (no model); searches while indexing
  *   node engineChild.js disposeMidEmbed                      real model; dispose() while session.run is busy
  *   node engineChild.js abortRun <folder> <indexDir>          real model; abort a run mid-batch, then close()
+ *   node engineChild.js timeoutMidRun                        real model; the worker times out inside session.run
  * Prints one JSON line on stdout.
  */
 import { SeekEngine } from "../../../src/core/engine";
@@ -166,6 +167,31 @@ async function disposeMidEmbed(): Promise<void> {
 }
 
 /**
+ * The worker's timeout fires while it is inside one long session.run (64 inputs of 512 tokens in one batch, ~10 s
+ * on 2 cores, against a 2.5 s timeout). Terminating it then would abort the process (nativeGate.ts); instead the
+ * request fails with workerTimeout, a new worker answers the next request, and dispose() waits for the old call.
+ */
+async function timeoutMidRun(): Promise<void> {
+    const embedder = new WorkerEmbedder(resolveModel(undefined), { timeoutMs: 2500, maxBatch: 64, tokenBudget: 64 * 512, threads: 1 });
+    await embedder.warmUp();
+    const texts = Array.from({ length: 64 }, (_, i) => ({ instruction: "", text: `function ${i} retries the upload ${"and waits ".repeat(300)}` }));
+    const asked = performance.now();
+    const outcome = await embedder.embed(texts).then(
+        () => "resolved",
+        (err: unknown) => (isCoreError(err) ? err.reason : String(err)),
+    );
+    const outcomeMs = performance.now() - asked;
+    const next = await embedder.embed([{ instruction: "", text: "still answering" }]).then(
+        (v) => `${v.length} vector`,
+        (err: unknown) => (isCoreError(err) ? err.reason : String(err)),
+    );
+    const t = performance.now();
+    await embedder.dispose();
+    const disposeMs = performance.now() - t;
+    process.stdout.write(`${JSON.stringify({ outcome, outcomeMs, next, workerStarts: embedder.workerStarts, disposeMs })}\n`);
+}
+
+/**
  * Aborts a real-model run while the worker is inside the model (300 ms into the second embed call), as pause or a
  * window close would; measures how long the run takes to stop, then close().
  */
@@ -214,6 +240,7 @@ async function main(): Promise<void> {
     if (cmd === "load") return load(folder, indexDir);
     if (cmd === "disposeMidEmbed") return disposeMidEmbed();
     if (cmd === "abortRun") return abortRun(folder, indexDir);
+    if (cmd === "timeoutMidRun") return timeoutMidRun();
     throw new Error(`unknown command ${cmd}`);
 }
 

@@ -55,6 +55,19 @@ export function defineWorkerFaultSuite(scale: Scale, tally: Tally): void {
         tally.note(`dispose mid-inference: ${r.stdout.trim()}`);
     });
 
+    tally.test("the worker times out inside onnxruntime session.run: the process survives, a new worker answers, dispose() waits for the old call", () => {
+        const r = runNode([join(libDir, "engineChild.js"), "timeoutMidRun"], 300_000);
+        tally.fault();
+        tally.trial();
+        assert.equal(r.signal, null, `the process died with ${r.signal} (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+        assert.equal(r.code, 0, `exit ${r.code} (134 is the abort this guards against):\n${r.stderr.slice(-2000)}`);
+        const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { outcome: string; outcomeMs: number; next: string; workerStarts: number; disposeMs: number };
+        tally.note(`timeout inside session.run: ${JSON.stringify(out)}`);
+        assert.equal(out.outcome, "workerTimeout", "the long run finished inside the timeout; make its batch bigger");
+        assert.equal(out.next, "1 vector");
+        assert.equal(out.workerStarts, 2);
+    });
+
     // engineChild keeps its event loop alive: a bare process can deadlock in Node 20 (nodejs/node#54918, see there).
     tally.test("abort a real-model run mid-batch (core API, as pause/window close do): stops within 1 s, close() survives", () => {
         const work = tempDir("abort");
