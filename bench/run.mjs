@@ -87,11 +87,11 @@ async function main() {
 
     if (sets.includes("csn")) {
         const csn = await buildCsnSets({ rebuild: Boolean(args.rebuildCsn) });
-        const csnSystems = args.systems
-            ? systems.filter((s) => !s.endsWith(":code"))
-            : quick
-              ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s))
-              : systems.filter((s) => !s.endsWith(":code"));
+        // Quick runs keep the four main systems unless --systems names them.
+        const csnSystems =
+            quick && !args.systems
+                ? systems.filter((s) => ["bm25", "seek:hybrid", "seek:vector", "seek:lexical"].includes(s))
+                : systems.filter((s) => !s.endsWith(":code"));
         // Quick: the smaller packages only (mathjs, rxjs, async and undici take most of the indexing time).
         const pick = (units) => (quick ? units.filter((u) => QUICK_CSN.includes(u.name)) : units);
         for (const [name, units] of [["csn-code", pick(csn.code)], ["csn-docs", pick(csn.docs)], ["csn-mixed", pick(csn.mixed)]]) {

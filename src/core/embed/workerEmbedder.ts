@@ -56,9 +56,9 @@ export class WorkerEmbedder implements Embedder {
     readonly modelId: string;
     private dims: number;
     private worker: Worker | undefined;
-    /** The current worker's gate: terminating is safe only once it is closed. */
-    private gate: NativeGate | undefined;
-    /** Replaced workers still inside an onnxruntime call (stopWhenSafe). */
+    /** Each worker's gate (nativeGate.ts): terminating a worker is safe only once its gate is closed. */
+    private readonly gates = new WeakMap<Worker, NativeGate>();
+    /** Workers being stopped (stopWorker); dispose() waits for them. */
     private readonly stopping = new Set<Promise<void>>();
     private current: Job | undefined;
     private readonly queue: Job[] = [];
@@ -121,20 +121,17 @@ export class WorkerEmbedder implements Embedder {
         for (const job of this.queue.splice(0)) this.settle(job, err);
         const running = this.current;
         const worker = this.worker;
-        const gate = this.gate;
         const busyWith = this.awaitingId;
         this.worker = undefined;
-        this.gate = undefined;
         if (running) this.finish(running, err);
-        if (!worker || !gate) return;
+        if (!worker) return;
         // A cancelled worker answers after its current input: wait for that answer, bounded, so the common case
         // ends with a plain terminate.
         if (busyWith !== undefined) {
             this.post({ type: "cancel", id: busyWith }, worker);
             await waitForAnswer(worker, busyWith, DISPOSE_GRACE_MS);
         }
-        if (gate.tryClose()) await worker.terminate();
-        else this.stopWhenSafe(worker, gate);
+        void this.stopWorker(worker);
         await waitAtMost(Promise.all(this.stopping), STOPPING_WAIT_MS);
     }
 
@@ -196,7 +193,7 @@ export class WorkerEmbedder implements Embedder {
         });
         worker.on("exit", (code) => this.onExit(worker, code));
         this.worker = worker;
-        this.gate = gate;
+        this.gates.set(worker, gate);
         this.logger.info(`seek: starting inference worker for ${this.spec.id} (threads ${this.options.threads ?? "default"})`);
         this.post({
             type: "init",
@@ -261,7 +258,6 @@ export class WorkerEmbedder implements Embedder {
         // A worker we terminated on purpose (timeout, init failure, dispose) is no longer this.worker.
         if (worker !== this.worker) return;
         this.worker = undefined;
-        this.gate = undefined;
         const cause = this.lastWorkerError;
         this.logger.warn(`seek: inference worker exited (code ${code})${cause ? `: ${String(cause)}` : ""}`);
         const job = this.current;
@@ -301,27 +297,23 @@ export class WorkerEmbedder implements Embedder {
 
     private discardWorker(): void {
         const worker = this.worker;
-        const gate = this.gate;
         this.worker = undefined;
-        this.gate = undefined;
-        if (!worker || !gate) return;
+        if (!worker) return;
         if (this.awaitingId !== undefined) this.post({ type: "cancel", id: this.awaitingId }, worker);
-        if (gate.tryClose()) this.terminate(worker);
-        else this.stopWhenSafe(worker, gate);
+        void this.stopWorker(worker);
     }
 
     /**
-     * A worker inside an onnxruntime call cannot be terminated without taking the process down (nativeGate.ts):
-     * leave it to finish that call and terminate it once its gate closes; a new worker serves the next request.
-     * It stays referenced, so a process that ends meanwhile waits for the call instead of aborting; dispose()
-     * waits for it too, up to {@link STOPPING_WAIT_MS}.
+     * Terminates a worker as soon as that is safe: at once, unless it is inside an onnxruntime call, which
+     * terminating would turn into a process abort (nativeGate.ts); then once that call returns, while a new worker
+     * serves the next request. Meanwhile it stays referenced, so a process that ends waits for the call instead of
+     * aborting; dispose() waits for it too, up to {@link STOPPING_WAIT_MS}.
      */
-    private stopWhenSafe(worker: Worker, gate: NativeGate): void {
-        this.logger.warn("seek: the old inference worker is inside an onnxruntime call; it is stopped when that call returns");
+    private stopWorker(worker: Worker): Promise<void> {
+        const gate = this.gates.get(worker);
         const stopped = new Promise<void>((resolve) => {
-            const poll = setInterval(() => {
-                if (!gate.tryClose()) return;
-                clearInterval(poll);
+            const tryStop = (): boolean => {
+                if (gate?.tryClose() === false) return false;
                 worker.terminate().then(
                     () => resolve(),
                     (err: unknown) => {
@@ -329,15 +321,18 @@ export class WorkerEmbedder implements Embedder {
                         resolve();
                     },
                 );
+                return true;
+            };
+            if (tryStop()) return;
+            this.logger.warn("seek: the old inference worker is inside an onnxruntime call; it is stopped when that call returns");
+            const poll = setInterval(() => {
+                if (tryStop()) clearInterval(poll);
             }, NATIVE_POLL_MS);
             poll.unref();
         });
         this.stopping.add(stopped);
         void stopped.then(() => this.stopping.delete(stopped));
-    }
-
-    private terminate(worker: Worker): void {
-        worker.terminate().catch((err: unknown) => this.logger.debug(`seek: terminating the worker failed: ${String(err)}`));
+        return stopped;
     }
 
     /** Ends the current job and moves on to the next. */
@@ -361,7 +356,7 @@ export function createEmbedder(spec: ModelSpec, opts: WorkerEmbedderOptions = {}
     return new WorkerEmbedder(spec, opts);
 }
 
-/** How often a replaced worker's gate is checked (stopWhenSafe). */
+/** How often a replaced worker's gate is checked (stopWorker). */
 const NATIVE_POLL_MS = 100;
 
 /**

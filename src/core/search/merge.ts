@@ -62,11 +62,10 @@ function toHit(chunk: StoredChunk, score: number): Hit {
 }
 
 /**
- * Keeps rank order but lets at most `maxPerFile` hits of a file (a number, or one per hit's file) precede hits from
- * other files; the surplus moves after them (still in rank order), so it is shown only when nothing else is left.
+ * Keeps rank order but lets at most `capOf(hit)` hits of a file precede hits from other files; the surplus moves
+ * after them (still in rank order), so it is shown only when nothing else is left.
  */
-export function diversify(hits: Hit[], maxPerFile: number | ((hit: Hit) => number)): Hit[] {
-    const capOf = typeof maxPerFile === "number" ? () => maxPerFile : maxPerFile;
+export function diversify(hits: Hit[], capOf: (hit: Hit) => number): Hit[] {
     const kept: Hit[] = [];
     const deferred: Hit[] = [];
     const perFile = new Map<string, number>();
