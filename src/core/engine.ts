@@ -2,12 +2,10 @@
  * SeekEngine: the one facade the CLI and the VS Code layer use. It owns the store, the embedder and the indexer
  * for one workspace folder. (Contract first; implementation lands with the indexer.)
  */
-import type { Embedder, Hit, IndexProgress, IndexStatus, Logger, SearchOptions } from "./types";
+import type { Embedder, Hit, IndexProgress, IndexStatus, InstructionOverrides, Logger, SearchOptions } from "./types";
 
-export interface InstructionOverrides {
-    /** role -> domain -> template; `*` in place of a language applies to all. e.g. { query: { code: "..." } } */
-    [role: string]: { [domainOrLanguage: string]: string } | undefined;
-}
+export type { InstructionOverrides } from "./types";
+
 
 export interface EngineOptions {
     /** Absolute path of the workspace folder. */
@@ -63,8 +61,6 @@ import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
 
 /** Chunk budget in tokens, below the model's limit: smaller units rank more precisely and leave room for the header. */
 const MAX_CHUNK_TOKENS = 400;
-/** Cosine penalty for Find Similar hits from the query's own file (see similar()). */
-const SAME_FILE_PENALTY = 0.1;
 /** Skipped files remembered for display; the log has them all. */
 const MAX_SKIPPED_KEPT = 1000;
 
@@ -165,18 +161,13 @@ export class SeekEngine {
             { role: "similar", domain: domainOf(source.kind), language: source.language, text: formatDocument(source, { includePath: false }) },
             opts.signal,
         );
-        const top = opts.top ?? 10;
         const hits = rankHits(this.store, vector, "", {
             ...opts,
-            top: top * 2,
             mode: "vector",
             excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
+            similarTo: path,
         });
-        // Neighbours in the query's own file share its imports, names and comments, so they look alike without
-        // being the look-alike code elsewhere that Find Similar is for; they are demoted, not dropped.
-        for (const h of hits) if (h.path === path) h.score -= SAME_FILE_PENALTY;
-        hits.sort((a, b) => b.score - a.score);
-        return { hits: hits.slice(0, top), coverage: this.coverage(), elapsedMs: performance.now() - started };
+        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
     }
 
     status(): IndexStatus {

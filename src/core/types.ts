@@ -46,6 +46,12 @@ export interface EmbedInput {
     text: string;
 }
 
+/** User templates that replace a model's instructions (the `seek.instructions` setting). */
+export interface InstructionOverrides {
+    /** role -> domain -> template; `*` in place of a language applies to all. e.g. { query: { code: "..." } } */
+    [role: string]: { [domainOrLanguage: string]: string } | undefined;
+}
+
 /** What actually goes to the model: instruction and text kept apart so pooling can exclude the instruction. */
 export interface PromptedText {
     instruction: string;

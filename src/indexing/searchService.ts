@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { CoreError, isCoreError } from "../core/errors";
+import { compareRanked } from "../core/search/candidate";
 import type { SearchResult } from "../core/engine";
 import type { Hit } from "../core/types";
 import type { EngineClient } from "../engineHost/engineClient";
@@ -102,7 +103,7 @@ export class SearchService implements vscode.Disposable {
     private finish(source: SearchOutcome["source"], query: string, results: (readonly [FolderIndex, SearchResult])[], top: number, started: number): SearchOutcome {
         const hits = results
             .flatMap(([f, r]) => r.hits.map((h) => toHitDto(f, h)))
-            .sort((a, b) => b.score - a.score)
+            .sort(compareRanked)
             .slice(0, top);
         const coverage = results.length === 0 ? 0 : results.reduce((s, [, r]) => s + r.coverage, 0) / results.length;
         const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, elapsedMs: Date.now() - started };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { hasFloorWeight, withoutWeightlessTerms } from "../../src/core/search/commonTerms";
-import { scoreCandidates } from "../../src/core/search/hybrid";
+import { retrieve } from "../../src/core/search/retrieve";
 import { queryAlternatives } from "../../src/core/search/lexical";
 import { DEFAULT_RANK_CONFIG } from "../../src/core/search/rankConfig";
 import { IndexStore, type FileBatchEntry, type IndexIdentity } from "../../src/core/store/indexStore";
@@ -34,14 +34,15 @@ function corpusFile(i: number, extra = ""): FileBatchEntry {
 }
 
 function lexical(store: IndexStore, query: string, dropWeightlessTerms: boolean): { id: number; score: number }[] {
-    return scoreCandidates(store, {
+    return retrieve(store, {
         mode: "lexical",
         vector: undefined,
         query,
         limit: 100,
         accept: undefined,
+        identifier: false,
         config: { ...DEFAULT_RANK_CONFIG, dropWeightlessTerms },
-    });
+    }).sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** Ids grouped by score (rounded past the floor weight's millionths), best first. */

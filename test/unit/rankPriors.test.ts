@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { calibrateKinds } from "../../src/core/search/kindCalibration";
-import { isTestPath } from "../../src/core/search/priors";
+import { isTestPath } from "../../src/core/search/rules/pathPriors";
 import { rankHits } from "../../src/core/search/ranker";
 import { IndexStore } from "../../src/core/store/indexStore";
 import { VectorTable } from "../../src/core/store/vectorTable";

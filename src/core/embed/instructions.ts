@@ -6,8 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { CoreError } from "../errors";
-import type { InstructionOverrides } from "../engine";
-import type { Chunk, Domain, EmbedInput, EmbedRole, PromptedText } from "../types";
+import type { Chunk, Domain, EmbedInput, EmbedRole, InstructionOverrides, PromptedText } from "../types";
 import { languageName } from "./languageNames";
 import type { ModelSpec } from "./modelSpec";
 

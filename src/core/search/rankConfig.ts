@@ -5,9 +5,15 @@
  */
 import type { FusionFn } from "./fusion";
 import type { KindCalibration } from "./kindCalibration";
-import type { RankPriors } from "./priors";
 
-export interface RankConfig extends RankPriors {
+/** The rules of the ranking stack (rules/index.ts), by name. */
+export type RankRuleName = "exactSymbol" | "pathPriors" | "fileEvidence" | "sameFile";
+
+export interface RankConfig {
+    /** Multiplier for chunks of prose files (docs, text) in hybrid mode; 1 = none (rules/pathPriors.ts). */
+    proseWeight: number;
+    /** Multiplier for chunks of test files in hybrid mode; 1 = none (rules/pathPriors.ts). */
+    testWeight: number;
     /**
      * Reciprocal-rank-fusion constant: a hit at rank r in a list earns weight / (rrfK + r). 60 is the value from
      * Cormack et al. (2009); larger values flatten the difference between the top ranks.
@@ -50,6 +56,10 @@ export interface RankConfig extends RankPriors {
      * (commonTerms.ts): same order for every chunk matching a rarer term, far fewer rows scored on big indexes.
      */
     dropWeightlessTerms: boolean;
+    /** Cosine subtracted from Find Similar hits in the compared code's own file (rules/sameFile.ts). */
+    sameFilePenalty: number;
+    /** Rules of the ranking stack switched off (rules/index.ts), to measure what each one is worth. */
+    disabledRules?: readonly RankRuleName[];
     /** Fusion function; default reciprocal-rank fusion (fusion.ts). */
     fusion?: FusionFn;
 }
@@ -72,4 +82,5 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     dropWeightlessTerms: true,
     proseWeight: 1,
     testWeight: 0.8,
+    sameFilePenalty: 0.1,
 });

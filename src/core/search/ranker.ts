@@ -1,10 +1,10 @@
 /**
- * rankHits: query -> ranked, merged, diversified hits. The pipeline (after a read-only store catches up with its
- * writer):
+ * rankHits: query -> ranked, merged, diversified hits. The one search pipeline of every surface (CLI, QuickPick,
+ * panel, sidebar, Find Similar), after a read-only store catches up with its writer:
  * 1. compile filters (globs, kinds, languages, excluded range) into one row predicate;
- * 2. score candidates for the mode (hybrid.ts: vector / BM25 / fusion with identifier boosts);
- * 3. in hybrid mode, apply the priors (priors.ts) and file evidence, if configured;
- * 4. fetch the best candidates' chunks and order them (score, then path and line for stable ties);
+ * 2. retrieve candidates for the mode (retrieve.ts): vector, BM25 or both fused;
+ * 3. run the ranking rules (rules/index.ts) over the candidates;
+ * 4. one sort (candidate.ts compareCandidates), then fetch the best candidates' chunks;
  * 5. merge overlapping/touching chunks of one file, cap hits per file, cut to `top`;
  * 6. mark the lines that best match the query terms.
  */
@@ -12,17 +12,15 @@ import { throwIfAborted } from "../errors";
 import type { IndexStore } from "../store/indexStore";
 import type { Hit, SearchOptions } from "../types";
 import { bestLines, highlightTerms } from "./bestLines";
+import { compareCandidates } from "./candidate";
 import { overlapsRange, slotFilter, type ExcludedRange } from "./filters";
-import { scoreCandidates } from "./hybrid";
-import { applyPriors } from "./priors";
-import type { ScoredId } from "./vector";
+import { looksLikeIdentifier } from "./lexical";
 import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
 import { DEFAULT_RANK_CONFIG, type RankConfig } from "./rankConfig";
+import { metaAt, retrieve } from "./retrieve";
+import { applyRules, type RankContext, type RankIndex } from "./rules/index";
 
 export type { ExcludedRange } from "./filters";
-
-/** A file's evidence is its best few candidates: a long tail of weak matches in a big file must not add up. */
-const FILE_EVIDENCE_CHUNKS = 3;
 
 /** Results when SearchOptions.top is not given. */
 export const DEFAULT_TOP = 10;
@@ -32,6 +30,8 @@ export const MAX_TOP = 1000;
 export interface RankOptions extends SearchOptions {
     /** Never return chunks overlapping this range (Find Similar's source). */
     excludeRange?: ExcludedRange;
+    /** Find Similar: the path of the compared code, whose own file's chunks are demoted (rules/sameFile.ts). */
+    similarTo?: string;
     /** Overrides of the ranking constants (benchmarks tune these). */
     rankConfig?: Partial<RankConfig>;
 }
@@ -48,24 +48,17 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
     if (top === 0 || store.vectors.count === 0) return [];
     const mode = opts.mode ?? "hybrid";
     const fetch = top * config.fetchFactor;
-    const candidates = scoreCandidates(store, {
-        mode,
-        vector: queryVector,
-        query,
-        limit: fetch,
-        accept: slotFilter(store.vectors, opts),
-        config,
-    });
+    const accept = slotFilter(store.vectors, opts);
+    const identifier = looksLikeIdentifier(query);
+    const ctx: RankContext = { query, mode, identifier, config, similarTo: opts.similarTo, index: tableIndex(store, accept) };
+    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, identifier, config });
     throwIfAborted(opts.signal);
-    // Priors and file evidence are tuned for fused scores; vector and lexical modes (and Find Similar, which must
-    // find look-alike tests too) keep their retrievers' raw order.
-    const reranked = mode === "hybrid" ? addFileEvidence(store, applyPriors(store, candidates, config), config.fileEvidenceWeight) : candidates;
-    const best = reranked.slice(0, fetch);
-    const scores = new Map(best.map((c) => [c.id, c.score]));
-    const ranked: ScoredChunk[] = store
-        .getChunks(best.map((c) => c.id))
-        .map((chunk) => ({ chunk, score: scores.get(chunk.id) ?? 0 }))
-        .sort(compareScoredChunks);
+    const best = applyRules(candidates, ctx).sort(compareCandidates).slice(0, fetch);
+    const chunks = new Map(store.getChunks(best.map((c) => c.id)).map((chunk) => [chunk.id, chunk]));
+    const ranked: ScoredChunk[] = best.flatMap((c) => {
+        const chunk = chunks.get(c.id);
+        return chunk ? [{ chunk, score: c.score }] : [];
+    });
     const merged = mergeOverlapping(ranked, config.maxMergedLines).filter(
         (h) => !overlapsRange(opts.excludeRange, h.path, h.startLine, h.endLine),
     );
@@ -78,39 +71,10 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
     return hits;
 }
 
-/**
- * Adds to each candidate `weight` times the scores of its file's next-best candidates, then re-sorts. A file
- * that many candidates point at is more likely what an architecture question ("how does X work") is about than a
- * file with one lucky chunk. Needs scores on a common scale, so it applies to fused (hybrid) scores only.
- */
-function addFileEvidence(store: IndexStore, candidates: ScoredId[], weight: number): ScoredId[] {
-    if (weight <= 0 || candidates.length < 2) return candidates;
+/** The rules' lookups over the in-memory table, honouring the search's filters. */
+function tableIndex(store: IndexStore, accept: ((slot: number) => boolean) | undefined): RankIndex {
     const table = store.vectors;
-    const pathOf = (id: number) => {
-        const slot = table.slotOf(id);
-        return slot === undefined ? "" : table.pathAt(slot);
+    return {
+        definitions: (key) => table.slotsWithSymbol(key).flatMap((slot) => (accept && !accept(slot) ? [] : [{ id: table.idAt(slot), ...metaAt(table, slot) }])),
     };
-    // Candidates arrive best first, so each file's list holds its best scores in order.
-    const byFile = new Map<string, number[]>();
-    for (const c of candidates) {
-        const path = pathOf(c.id);
-        const scores = byFile.get(path) ?? [];
-        if (scores.length < FILE_EVIDENCE_CHUNKS) scores.push(c.score);
-        byFile.set(path, scores);
-    }
-    // Every chunk of a file gets the same bonus: the evidence beyond the file's best chunk.
-    const bonus = new Map([...byFile].map(([path, best]) => [path, weight * best.slice(1).reduce((a, b) => a + b, 0)]));
-    return candidates
-        .map((c) => ({ id: c.id, score: c.score + (bonus.get(pathOf(c.id)) ?? 0) }))
-        .sort((a, b) => b.score - a.score || a.id - b.id);
-}
-
-/** Score descending; ties by path, start line, then id, so equal scores never reorder between runs. */
-function compareScoredChunks(a: ScoredChunk, b: ScoredChunk): number {
-    return (
-        b.score - a.score ||
-        (a.chunk.path < b.chunk.path ? -1 : a.chunk.path > b.chunk.path ? 1 : 0) ||
-        a.chunk.startLine - b.chunk.startLine ||
-        a.chunk.id - b.chunk.id
-    );
 }

@@ -5,8 +5,7 @@
  * ties are broken by chunk id.
  */
 import { endianness } from "node:os";
-import { SimdKernel } from "../search/simdKernel";
-import { dot } from "../search/vector";
+import { dot, SimdKernel } from "../search/simdKernel";
 import type { FileKind } from "../types";
 
 /** First allocation, in rows. */
@@ -90,6 +89,11 @@ export class VectorTable {
             if (hasKey(this.symbolKeys[slot], key)) out.push(slot);
         }
         return out;
+    }
+
+    /** The slot's symbol keys, space-separated ("" without a symbol). */
+    symbolKeysAt(slot: number): string {
+        return this.symbolKeys[slot];
     }
 
     startLineAt(slot: number): number {

@@ -1,0 +1,109 @@
+/**
+ * Candidate retrieval for each search mode, the first step of the search pipeline (ranker.ts):
+ * - vector: exact cosine top-k (score = cosine similarity);
+ * - lexical: FTS5 BM25 top-k (score = -bm25, so higher is better);
+ * - hybrid: both lists fused (reciprocal-rank by default), the BM25 list weighted up for identifier-like queries.
+ * Every candidate carries its rank and score in each list, so the rules after this step can tell why it is here.
+ */
+import type { IndexStore } from "../store/indexStore";
+import type { VectorTable } from "../store/vectorTable";
+import type { SearchMode } from "../types";
+import type { Candidate, CandidateMeta } from "./candidate";
+import { withoutWeightlessTerms } from "./commonTerms";
+import { listRanks, reciprocalRankFusion, type RankedList } from "./fusion";
+import { alternativeTerms, queryAlternatives, renderMatch } from "./lexical";
+import type { RankConfig } from "./rankConfig";
+import { vectorTopK } from "./vector";
+
+export interface RetrievalRequest {
+    mode: SearchMode;
+    /** Unit-length query vector; without it, hybrid degrades to lexical and vector mode finds nothing. */
+    vector: Float32Array | undefined;
+    query: string;
+    /** How many candidates a single-list mode returns. */
+    limit: number;
+    /** Row filter over vector-table slots (filters.ts). */
+    accept: ((slot: number) => boolean) | undefined;
+    /** True when the query looks like one identifier: its BM25 list then weighs more in fusion. */
+    identifier: boolean;
+    config: RankConfig;
+}
+
+/** The mode's candidates (in no particular order), each scored by its retriever or by fusion. */
+export function retrieve(store: IndexStore, req: RetrievalRequest): Candidate[] {
+    const { config: cfg } = req;
+    const lists: RankedList[] = [];
+    const vectorLimit = req.mode === "vector" ? req.limit : cfg.vectorCandidates;
+    const lexicalLimit = req.mode === "lexical" ? req.limit : cfg.lexicalCandidates;
+    if (req.mode !== "lexical" && req.vector) {
+        const found = vectorTopK(store.vectors, req.vector, vectorLimit, req.accept, cfg.kindCalibration);
+        lists.push({ name: "vector", ids: found.map((h) => h.id), scores: found.map((h) => h.score), weight: cfg.vectorWeight });
+    }
+    const match = req.mode === "vector" ? undefined : lexicalMatch(store, req.query, cfg.dropWeightlessTerms);
+    if (match) {
+        const acceptId = req.accept ? idFilter(store.vectors, req.accept) : undefined;
+        const found = store.lexicalSearch(match, lexicalLimit, acceptId);
+        const weight = req.identifier ? cfg.identifierLexicalWeight : cfg.lexicalWeight;
+        lists.push({ name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => -m.bm25), weight });
+    }
+    const fused = req.mode === "hybrid" ? (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK) : undefined;
+    return toCandidates(store.vectors, lists, fused);
+}
+
+/** The metadata of a stored chunk, or undefined when it is not (or no longer) in the table. */
+export function metaOf(table: VectorTable, id: number): CandidateMeta | undefined {
+    const slot = table.slotOf(id);
+    return slot === undefined ? undefined : metaAt(table, slot);
+}
+
+export function metaAt(table: VectorTable, slot: number): CandidateMeta {
+    return {
+        path: table.pathAt(slot),
+        kind: table.kindAt(slot),
+        language: table.languageAt(slot),
+        startLine: table.startLineAt(slot),
+        endLine: table.endLineAt(slot),
+        symbolKeys: table.symbolKeysAt(slot),
+    };
+}
+
+/** One candidate per chunk in any list; the score is the fused one, or the single list's own score. */
+function toCandidates(table: VectorTable, lists: RankedList[], fused: Map<number, number> | undefined): Candidate[] {
+    const byId = new Map<number, Candidate>();
+    for (const list of lists) {
+        const ranks = listRanks(list);
+        list.ids.forEach((id, i) => {
+            let c = byId.get(id);
+            if (!c) {
+                const meta = metaOf(table, id);
+                if (!meta) return;
+                c = { id, ...meta, score: fused?.get(id) ?? list.scores?.[i] ?? 0 };
+                byId.set(id, c);
+            }
+            const score = list.scores?.[i];
+            if (list.name === "vector") {
+                c.vectorRank = ranks[i];
+                c.vectorScore = score;
+            } else {
+                c.lexicalRank = ranks[i];
+                c.lexicalScore = score;
+            }
+        });
+    }
+    return [...byId.values()];
+}
+
+/** The query's FTS5 expression, without the terms too common to weigh anything (commonTerms.ts). */
+function lexicalMatch(store: IndexStore, query: string, dropWeightless: boolean): string | undefined {
+    const alternatives = queryAlternatives(query);
+    if (!dropWeightless || alternatives.length <= 1) return renderMatch(alternatives);
+    const df = store.documentFrequencies(alternatives.flatMap(alternativeTerms));
+    return renderMatch(withoutWeightlessTerms(alternatives, df, store.counts().chunks));
+}
+
+function idFilter(table: VectorTable, accept: (slot: number) => boolean): (id: number) => boolean {
+    return (id) => {
+        const slot = table.slotOf(id);
+        return slot !== undefined && accept(slot);
+    };
+}
