@@ -33,6 +33,7 @@ function corpusFile(i: number, extra = ""): FileBatchEntry {
     };
 }
 
+/** The BM25 list: each candidate's raw BM25 score (higher is better), best first. */
 function lexical(store: IndexStore, query: string, dropWeightlessTerms: boolean): { id: number; score: number }[] {
     return retrieve(store, {
         mode: "lexical",
@@ -42,7 +43,9 @@ function lexical(store: IndexStore, query: string, dropWeightlessTerms: boolean)
         accept: undefined,
         identifier: false,
         config: { ...DEFAULT_RANK_CONFIG, dropWeightlessTerms },
-    }).sort((a, b) => b.score - a.score || a.id - b.id);
+    })
+        .map((c) => ({ id: c.id, score: c.lexicalScore ?? 0 }))
+        .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** Ids grouped by score (rounded past the floor weight's millionths), best first. */

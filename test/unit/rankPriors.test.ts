@@ -164,7 +164,7 @@ describe("prose calibration", () => {
     });
 });
 
-describe("file evidence (hybrid, off by default)", () => {
+describe("file coherence through rankHits (hybrid)", () => {
     let store: IndexStore;
     before(() => {
         store = openStore([
@@ -175,9 +175,9 @@ describe("file evidence (hybrid, off by default)", () => {
     after(() => store.close());
 
     it("a file with several good candidates overtakes a file with one slightly better chunk", () => {
-        const off = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3 });
+        const off = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { disabledRules: ["fileCoherence"] } });
         assert.equal(off[0].path, "src/lucky.ts");
-        const on = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { fileEvidenceWeight: 0.5 } });
+        const on = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { coherenceWeight: 0.5 } });
         assert.equal(on[0].path, "src/parser.ts");
     });
 });

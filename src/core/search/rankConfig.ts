@@ -1,13 +1,16 @@
 /**
  * Every tunable of ranking in one object, so a benchmark can sweep them (`rankHits(..., { rankConfig })`)
- * without code changes (bench/rankSweep.mjs). Defaults are documented starting points; the ones measured on the
- * bench (testWeight; kindCalibration and fileEvidenceWeight left off) have their numbers in bench/RESULTS.md.
+ * without code changes (bench/rankSweep.mjs). Each default is measured on the semble subset and the csn sets, with
+ * the rejected values beside it, in bench/RESULTS.md (ranking ablations); semble's published constants were the
+ * starting points of the file-level rules (shared/bench/semble/RANKING-NOTES.md).
  */
 import type { FusionFn } from "./fusion";
+import type { QueryIntent } from "./intent";
+import type { FtsWeights } from "../store/schema";
 import type { KindCalibration } from "./kindCalibration";
 
 /** The rules of the ranking stack (rules/index.ts), by name. */
-export type RankRuleName = "exactSymbol" | "pathPriors" | "fileEvidence" | "sameFile";
+export type RankRuleName = "exactSymbol" | "fileCoherence" | "pathMatch" | "pathPriors" | "saturation" | "sameFile";
 
 export interface RankConfig {
     /** Multiplier for chunks of prose files (docs, text) in hybrid mode; 1 = none (rules/pathPriors.ts). */
@@ -49,13 +52,38 @@ export interface RankConfig {
     fetchFactor: number;
     /** Correction of prose chunks' cosines for the code/prose modality gap in mixed results (kindCalibration.ts). */
     kindCalibration: KindCalibration;
-    /** Weight of a file's next-best candidates' scores added to each of its candidates (ranker.ts); 0 = off. */
-    fileEvidenceWeight: number;
     /**
      * Leave out of the BM25 query the terms found in half or more of the chunks, which FTS5 weighs at a millionth
      * (commonTerms.ts): same order for every chunk matching a rarer term, far fewer rows scored on big indexes.
      */
     dropWeightlessTerms: boolean;
+    /** Multiplier for examples, benchmarks, vendored and compat/legacy code (rules/pathPriors.ts). */
+    auxiliaryWeight: number;
+    /** Multiplier for re-export stubs: `__init__.py`, `package-info.java` (rules/pathPriors.ts). */
+    stubWeight: number;
+    /** Multiplier for type declarations (`.d.ts`) (rules/pathPriors.ts). */
+    declarationWeight: number;
+    /** Exact-definition boost when the defining file is also named after the symbol (`Router` in router.go). */
+    symbolStemFactor: number;
+    /** Share of the exact-definition boost given to definitions of identifiers named inside a prose query. */
+    proseSymbolFactor: number;
+    /** Bonus of a file's best candidate for the file's summed candidate scores, × top score (rules/fileCoherence.ts). */
+    coherenceWeight: number;
+    /** Bonus for prose-query words matched by the file's stem or folder, × top score × share matched (rules/pathMatch.ts). */
+    pathMatchWeight: number;
+    /** Below this share of the query's words matched by the path, no path bonus (one word in ten). */
+    pathMatchMinRatio: number;
+    /** Score kept by a code file's 2nd candidate (its 3rd keeps the square, ...) (rules/saturation.ts). */
+    codeSaturation: number;
+    /** The same for docs and text files, whose sections are separate answers. */
+    proseSaturation: number;
+    /**
+     * The query kinds (intent.ts) that the file-level rules serve: coherence, path match, saturation, definitions
+     * named in prose and the prose prior. A description of one behaviour wants that unit, not its file.
+     */
+    fileRulesFor: readonly QueryIntent[];
+    /** BM25 weights of the full-text columns (body text, identifier parts, path, symbol); default schema.ts FTS_WEIGHTS. */
+    lexicalColumnWeights?: FtsWeights;
     /** Cosine subtracted from Find Similar hits in the compared code's own file (rules/sameFile.ts). */
     sameFilePenalty: number;
     /** Rules of the ranking stack switched off (rules/index.ts), to measure what each one is worth. */
@@ -78,9 +106,19 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     bestLinesMax: 3,
     fetchFactor: 4,
     kindCalibration: "none",
-    fileEvidenceWeight: 0,
     dropWeightlessTerms: true,
-    proseWeight: 1,
+    proseWeight: 0.7,
     testWeight: 0.8,
     sameFilePenalty: 0.1,
+    fileRulesFor: ["identifier", "topic"] as QueryIntent[],
+    auxiliaryWeight: 0.3,
+    stubWeight: 0.5,
+    declarationWeight: 0.7,
+    symbolStemFactor: 1.5,
+    proseSymbolFactor: 0.5,
+    coherenceWeight: 0.2,
+    pathMatchWeight: 1,
+    pathMatchMinRatio: 0.1,
+    codeSaturation: 0.5,
+    proseSaturation: 1,
 });

@@ -1,7 +1,7 @@
 /**
  * Candidate retrieval for each search mode, the first step of the search pipeline (ranker.ts):
  * - vector: exact cosine top-k (score = cosine similarity);
- * - lexical: FTS5 BM25 top-k (score = -bm25, so higher is better);
+ * - lexical: FTS5 BM25 top-k, scored by fusion of that one list (so the ranking rules' constants mean the same);
  * - hybrid: both lists fused (reciprocal-rank by default), the BM25 list weighted up for identifier-like queries.
  * Every candidate carries its rank and score in each list, so the rules after this step can tell why it is here.
  */
@@ -42,11 +42,13 @@ export function retrieve(store: IndexStore, req: RetrievalRequest): Candidate[] 
     const match = req.mode === "vector" ? undefined : lexicalMatch(store, req.query, cfg.dropWeightlessTerms);
     if (match) {
         const acceptId = req.accept ? idFilter(store.vectors, req.accept) : undefined;
-        const found = store.lexicalSearch(match, lexicalLimit, acceptId);
+        const found = store.lexicalSearch(match, lexicalLimit, acceptId, cfg.lexicalColumnWeights);
         const weight = req.identifier ? cfg.identifierLexicalWeight : cfg.lexicalWeight;
         lists.push({ name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => -m.bm25), weight });
     }
-    const fused = req.mode === "hybrid" ? (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK) : undefined;
+    // Lexical mode is fused too (one list): the rules' constants are in fused-score units, and keyword mode runs
+    // the same stack as hybrid. Vector mode keeps cosines, which Find Similar and "Semantic" mode show as they are.
+    const fused = req.mode === "vector" ? undefined : (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK);
     return toCandidates(store.vectors, lists, fused);
 }
 

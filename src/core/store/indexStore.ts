@@ -10,7 +10,7 @@ import { SQLite3Error, type Database } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
-import { BM25_EXPR, DB_FILE, setCleanClose } from "./schema";
+import { bm25Expression, DB_FILE, setCleanClose, type FtsWeights } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
@@ -248,9 +248,9 @@ export class IndexStore {
      * BM25 search over chunks_fts. `match` must be an FTS5 expression built by search/lexical.ts. `accept` filters
      * inside the query, so `limit` counts only accepted chunks.
      */
-    lexicalSearch(match: string, limit: number, accept?: (id: number) => boolean): LexicalMatch[] {
+    lexicalSearch(match: string, limit: number, accept?: (id: number) => boolean, weights?: FtsWeights): LexicalMatch[] {
         const filter = accept ? " AND seek_accept(rowid)" : "";
-        const sql = `SELECT rowid AS id, ${BM25_EXPR} AS score FROM chunks_fts WHERE chunks_fts MATCH ?${filter} ORDER BY score, rowid LIMIT ?`;
+        const sql = `SELECT rowid AS id, ${bm25Expression(weights)} AS score FROM chunks_fts WHERE chunks_fts MATCH ?${filter} ORDER BY score, rowid LIMIT ?`;
         this.acceptFilter = accept;
         try {
             return this.retrying(() => this.db.all(sql, [match, limit])).map((r) => ({ id: Number(r.id), bm25: Number(r.score) }));

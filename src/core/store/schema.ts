@@ -41,10 +41,21 @@ export const CACHE_KIB = 16 * 1024;
  * BM25 column weights for chunks_fts, in column order: text, identifier parts, path, symbol. A symbol or path
  * match says more about a chunk than one more occurrence in its body.
  */
-export const FTS_WEIGHTS = { text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 } as const;
+export const FTS_WEIGHTS: Readonly<FtsWeights> = Object.freeze({ text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 });
 
-/** The bm25() call with the weights above, for ORDER BY (lower is better). */
-export const BM25_EXPR = `bm25(chunks_fts, ${FTS_WEIGHTS.text}, ${FTS_WEIGHTS.idents}, ${FTS_WEIGHTS.path}, ${FTS_WEIGHTS.symbol})`;
+/** BM25 weight per chunks_fts column. */
+export interface FtsWeights {
+    text: number;
+    idents: number;
+    path: number;
+    symbol: number;
+}
+
+/** The bm25() call with the given weights, for ORDER BY (lower is better). Weights are numbers, never user text. */
+export function bm25Expression(w: FtsWeights = FTS_WEIGHTS): string {
+    const num = (x: number) => (Number.isFinite(x) && x >= 0 ? String(x) : "1");
+    return `bm25(chunks_fts, ${num(w.text)}, ${num(w.idents)}, ${num(w.path)}, ${num(w.symbol)})`;
+}
 
 /** The chunks_fts tokenizer; query-side stemming (termStats.ts) uses the same one. */
 export const FTS_TOKENIZE = "porter unicode61 remove_diacritics 2";

@@ -1,28 +1,58 @@
 /**
- * Identifier queries: a chunk that defines exactly the name asked for (`parseConfig` -> `function parseConfig`)
- * gains a fixed boost, and is added when neither retriever returned it. Exact where a full-text match on the word
- * would also return every `FieldVisitor` for `Visitor` (bench/RESULTS.md: exact-definition lookup).
+ * Definitions of the names a query asks for. An identifier query (`parseConfig`, `Foo.bar`): a chunk that defines
+ * exactly that name gains a fixed boost, more when its file is named after it too (`Router` in `router.go`), and is
+ * added when neither retriever returned it. A prose query that mentions identifiers ("when does useSelector
+ * re-render"): their definitions gain part of that boost. Exact where a full-text match on the word would also
+ * return every `FieldVisitor` for `Visitor` (bench/RESULTS.md: exact-definition lookup).
  */
-import { symbolKey } from "../lexical";
-import type { RankContext, RankRule } from "./rankRule";
+import { looksLikeIdentifier, splitIdentifier, symbolKey } from "../lexical";
+import { pathWords } from "./pathWords";
+import { fileRulesApply, type RankContext, type RankRule } from "./rankRule";
 
 export const exactSymbolRule: RankRule = {
     name: "exactSymbol",
-    appliesTo: (ctx) => ctx.mode === "hybrid" && ctx.identifier,
+    appliesTo: (ctx) => ctx.mode !== "vector" && ctx.config.symbolExactBoostRanks > 0,
     apply(candidates, ctx) {
-        const key = symbolKey(ctx.query);
-        if (key === undefined) return [...candidates];
-        const boost = exactSymbolBoost(ctx);
+        const asked = askedNames(ctx);
+        if (asked.length === 0) return [...candidates];
         const byId = new Map(candidates.map((c) => [c.id, c]));
-        for (const def of ctx.index.definitions(key)) {
-            const found = byId.get(def.id);
-            byId.set(def.id, found ? { ...found, score: found.score + boost } : { ...def, score: boost });
+        for (const { key, boost } of asked) {
+            for (const def of ctx.index.definitions(key)) {
+                const gain = pathWords(def.path).stemKey === key ? boost * ctx.config.symbolStemFactor : boost;
+                const found = byId.get(def.id);
+                byId.set(def.id, found ? { ...found, score: found.score + gain } : { ...def, score: gain });
+            }
         }
         return [...byId.values()];
     },
 };
 
-/** In units of "rank 1 in one list" of reciprocal-rank fusion (RankConfig.symbolExactBoostRanks). */
-function exactSymbolBoost(ctx: RankContext): number {
-    return ctx.config.symbolExactBoostRanks / (ctx.config.rrfK + 1);
+/** The names whose definitions gain, each with its boost in fused-score units. */
+function askedNames(ctx: RankContext): { key: string; boost: number }[] {
+    // In units of "rank 1 in one list" of reciprocal-rank fusion (RankConfig.symbolExactBoostRanks).
+    const full = ctx.config.symbolExactBoostRanks / (ctx.config.rrfK + 1);
+    if (ctx.identifier) {
+        const key = symbolKey(ctx.query);
+        return key === undefined ? [] : [{ key, boost: full }];
+    }
+    const boost = full * ctx.config.proseSymbolFactor;
+    if (boost <= 0 || !fileRulesApply(ctx)) return [];
+    const keys = new Set<string>();
+    for (const word of ctx.query.split(/\s+/)) {
+        const trimmed = word.replace(/^[^\p{L}_$]+|[^\p{L}\p{N}_$)]+$/gu, "");
+        if (looksLikeCompoundIdentifier(trimmed)) {
+            const key = symbolKey(trimmed);
+            if (key !== undefined && key.length >= 3) keys.add(key);
+        }
+    }
+    return [...keys].map((key) => ({ key, boost }));
+}
+
+/**
+ * A word of prose that is surely code: camelCase, snake_case, qualified (`a.b`) or called (`f()`). Plain words
+ * ("session") are left to BM25: every prose word would otherwise boost whatever is named like it.
+ */
+function looksLikeCompoundIdentifier(word: string): boolean {
+    if (!looksLikeIdentifier(word)) return false;
+    return /[._$]|::|->|#|\(\)/.test(word) || splitIdentifier(word).length > 1;
 }

@@ -5,6 +5,7 @@
  */
 import type { SearchMode } from "../../types";
 import type { Candidate, CandidateMeta } from "../candidate";
+import type { QueryIntent } from "../intent";
 import type { RankConfig, RankRuleName } from "../rankConfig";
 
 /** Lookups a rule may need beyond the candidates themselves (chunks no retriever returned). */
@@ -20,6 +21,8 @@ export interface RankContext {
     readonly mode: SearchMode;
     /** The query is one identifier (`parseConfig`, `Foo.bar`): lexical.ts looksLikeIdentifier. */
     readonly identifier: boolean;
+    /** What kind of question the query is (intent.ts); "topic" for Find Similar. */
+    readonly intent: QueryIntent;
     readonly config: RankConfig;
     /** Find Similar: the folder-relative path of the code being compared. */
     readonly similarTo?: string;
@@ -36,3 +39,8 @@ export interface RankRule {
 }
 
 export type { RankRuleName };
+
+/** True when the rules that reason about whole files apply to this query's kind (RankConfig.fileRulesFor). */
+export function fileRulesApply(ctx: RankContext): boolean {
+    return ctx.config.fileRulesFor.includes(ctx.intent);
+}
