@@ -9,6 +9,7 @@ import { queryIntent } from "../../src/core/search/intent";
 import { applyRules, type RankContext } from "../../src/core/search/rules/index";
 import { looseMatch, pathWords, queryWords } from "../../src/core/search/rules/pathWords";
 import { priorOf } from "../../src/core/search/rules/pathPriors";
+import { mergeOverlapping } from "../../src/core/search/merge";
 import type { SearchMode } from "../../src/core/types";
 
 type Def = CandidateMeta & { id: number };
@@ -164,5 +165,22 @@ describe("rule: sameFile", () => {
         const similar = { ...ctx("", {}, { mode: "vector" }), similarTo: "a.go" };
         assert.equal(order(cands, similar)[0], "b.go#2");
         assert.equal(order(cands, { ...similar, config: { ...similar.config, disabledRules: ["sameFile"] } })[0], "a.go#1");
+    });
+});
+
+describe("merging a file's neighbouring chunks", () => {
+    const chunk = (id: number, start: number, lines: string[]) => ({
+        chunk: { id, path: "a.ts", startLine: start, endLine: start + lines.length - 1, language: "typescript", kind: "code" as const, text: lines.join("\n") },
+        score: 1 / id,
+    });
+    const ranked = [chunk(1, 1, ["interface A {", "}"]), chunk(2, 4, ["function f() {", "}"])];
+    it("joins chunks apart by blank lines that hold no chunk, filling the gap", () => {
+        const [hit, ...rest] = mergeOverlapping(ranked, 150, () => true);
+        assert.equal(rest.length, 0);
+        assert.deepEqual([hit.startLine, hit.endLine], [1, 5]);
+        assert.equal(hit.text, "interface A {\n}\n\nfunction f() {\n}");
+    });
+    it("keeps them apart when the gap holds another chunk", () => {
+        assert.equal(mergeOverlapping(ranked, 150, () => false).length, 2);
     });
 });

@@ -4,21 +4,30 @@
  */
 import type { Hit, StoredChunk } from "../types";
 
+/** Lines between two chunks that may still join them, when they are blank. */
+export const MAX_BLANK_GAP = 2;
+
+/** True when lines from..to (1-based, inclusive) of a file hold no chunk. */
+export type BlankGap = (path: string, from: number, to: number) => boolean;
+
 export interface ScoredChunk {
     chunk: StoredChunk;
     score: number;
 }
 
 /**
- * Merges in rank order: a chunk that overlaps or touches (next line) a better hit of the same file extends it,
- * unless the union would exceed `maxMergedLines`; a chunk inside a better hit's range adds nothing and is dropped.
+ * Merges in rank order: a chunk that overlaps or touches a better hit of the same file extends it, unless the
+ * union would exceed `maxMergedLines`; a chunk inside a better hit's range adds nothing and is dropped. "Touches"
+ * includes a gap of up to {@link MAX_BLANK_GAP} lines that `blankGap` confirms holds no chunk (the chunker puts
+ * every non-blank line in some chunk, so such lines are blank): a function and the declarations just above it,
+ * separated by an empty line, are one place in the file.
  */
-export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number): Hit[] {
+export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number, blankGap: BlankGap = () => false): Hit[] {
     const hits: Hit[] = [];
     const byPath = new Map<string, Hit[]>();
     for (const { chunk, score } of ranked) {
         const same = byPath.get(chunk.path) ?? [];
-        const target = same.find((h) => chunk.startLine <= h.endLine + 1 && chunk.endLine >= h.startLine - 1);
+        const target = same.find((h) => adjacent(h, chunk, blankGap));
         if (target && chunk.startLine >= target.startLine && chunk.endLine <= target.endLine) continue;
         if (target && extend(target, chunk, maxMergedLines)) continue;
         const hit = toHit(chunk, score);
@@ -29,6 +38,13 @@ export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number):
     return hits;
 }
 
+/** Overlapping, next to each other, or apart by a few lines that hold no chunk. */
+function adjacent(hit: Hit, chunk: StoredChunk, blankGap: BlankGap): boolean {
+    if (chunk.startLine <= hit.endLine + 1 && chunk.endLine >= hit.startLine - 1) return true;
+    const [from, to] = chunk.startLine > hit.endLine ? [hit.endLine + 1, chunk.startLine - 1] : [chunk.endLine + 1, hit.startLine - 1];
+    return to - from + 1 <= MAX_BLANK_GAP && blankGap(hit.path, from, to);
+}
+
 /** Grows `hit` to cover `chunk`; false (nothing changed) when too long or the texts do not match their ranges. */
 function extend(hit: Hit, chunk: StoredChunk, maxMergedLines: number): boolean {
     const start = Math.min(hit.startLine, chunk.startLine);
@@ -37,8 +53,10 @@ function extend(hit: Hit, chunk: StoredChunk, maxMergedLines: number): boolean {
     const a = hit.text.split("\n");
     const b = chunk.text.split("\n");
     if (a.length !== hit.endLine - hit.startLine + 1 || b.length !== chunk.endLine - chunk.startLine + 1) return false;
-    const before = chunk.startLine < hit.startLine ? b.slice(0, hit.startLine - chunk.startLine) : [];
-    const after = chunk.endLine > hit.endLine ? b.slice(b.length - (chunk.endLine - hit.endLine)) : [];
+    // Blank lines fill a gap between the two (adjacent() only lets blank gaps through).
+    const blank = (n: number) => new Array<string>(Math.max(0, n)).fill("");
+    const before = chunk.startLine < hit.startLine ? [...b.slice(0, Math.min(b.length, hit.startLine - chunk.startLine)), ...blank(hit.startLine - chunk.endLine - 1)] : [];
+    const after = chunk.endLine > hit.endLine ? [...blank(chunk.startLine - hit.endLine - 1), ...b.slice(Math.max(0, b.length - (chunk.endLine - hit.endLine)))] : [];
     hit.text = [...before, ...a, ...after].join("\n");
     hit.startLine = start;
     hit.endLine = end;
