@@ -6,19 +6,18 @@ process.env.ORT_DISABLE_TELEMETRY = "1";
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { parseArgs, parseRange, UsageError, USAGE, type CliArgs } from "./cli/args";
 import { formatHits, formatStatus, ProgressPrinter, stderrLogger, toJsonHit } from "./cli/output";
+import { seekCacheRoot } from "./core/cacheRoot";
 import { SeekEngine } from "./core/engine";
 import { CoreError } from "./core/errors";
 import type { IndexProgress, SearchOptions } from "./core/types";
 
 /** Per-user cache dir keyed by the folder's absolute path, so two folders never share an index. */
 export function defaultIndexDir(folder: string): string {
-    const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
     const key = createHash("sha256").update(folder).digest("hex").slice(0, 16);
-    return join(base, "seek", `${basename(folder) || "root"}-${key}`);
+    return join(seekCacheRoot(), `${basename(folder) || "root"}-${key}`);
 }
 
 async function openEngine(args: CliArgs, folder: string, readOnly = false): Promise<SeekEngine> {
@@ -109,7 +108,9 @@ async function main(argv: string[]): Promise<number> {
             const s = engine.status();
             const skipped = engine.skippedFiles().filter((f) => f.reason !== "ignored").length;
             const embeddedChunks = run?.chunksEmbedded ?? 0;
-            if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks })}\n`);
+            // Of the chunks this run stored: how many the model embedded, how many the embedding cache answered.
+            const { embedded: modelEmbedded, cached: cacheHits } = engine.embedStats();
+            if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks, modelEmbedded, cacheHits })}\n`);
             else process.stdout.write(`Indexed ${s.files} files (${s.chunks} chunks)${skipped ? `; ${skipped} skipped (--verbose lists them)` : ""}.\n`);
         } else if (args.command === "search") {
             await runSearch(engine, args, controller.signal);

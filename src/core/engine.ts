@@ -29,6 +29,19 @@ export interface EngineOptions {
     readOnly?: boolean;
     /** Injected embedder (tests); default: ONNX model in a worker thread. */
     embedder?: Embedder;
+    /**
+     * The content-addressed embedding cache shared by every folder, the CLI and the extension: a directory, or
+     * false for none. Default: `<seek cache root>/embeddings` for the real model, none for an injected embedder.
+     */
+    embeddingCache?: string | false;
+    /** Size bound of the embedding cache's file per model (default 1 GiB). */
+    embeddingCacheMaxBytes?: number;
+}
+
+/** What the document embedder did since the engine opened: sent to the model, or answered from the cache. */
+export interface EmbedStats {
+    embedded: number;
+    cached: number;
 }
 
 export interface SearchResult {
@@ -45,13 +58,17 @@ export interface SimilarTarget {
     endLine?: number;
 }
 
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { CHUNKER_VERSION } from "./chunk/index";
 import { MAX_FILE_BYTES } from "./discovery/defaults";
 import { formatDocument, instructionSetId, promptFor } from "./embed/instructions";
 import { resolveModel, type ModelSpec } from "./embed/modelRegistry";
-import { createEmbedder, WorkerEmbedder } from "./embed/workerEmbedder";
+import { CachingEmbedder } from "./embed/cachingEmbedder";
+import { EmbeddingCache } from "./embed/embeddingCache";
+import { createEmbedder } from "./embed/workerEmbedder";
+import { defaultEmbeddingCacheDir } from "./cacheRoot";
 import { CoreError } from "./errors";
 import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
@@ -66,6 +83,23 @@ const MAX_SKIPPED_KEPT = 1000;
 
 const silentLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * The embedding cache's namespace for a model: anything that changes its vectors. Manifest models are pinned by
+ * checksum; a bring-your-own folder may get new weights under the same path, so its file's size and time count.
+ */
+function cacheNamespace(model: ModelSpec): string {
+    let weights = "";
+    if (model.id.startsWith("local:")) {
+        try {
+            const st = statSync(model.onnxPath);
+            weights = `/${st.size}-${Math.round(st.mtimeMs)}`;
+        } catch {
+            weights = "/unknown";
+        }
+    }
+    return `${model.id}/${model.pooling}${model.normalize ? "" : "/raw"}${weights}`;
+}
+
 /** Facade over store, embedder and indexer for one workspace folder. */
 export class SeekEngine {
     private readonly skipped: SkippedFile[] = [];
@@ -75,14 +109,17 @@ export class SeekEngine {
         readonly folder: string,
         readonly model: ModelSpec,
         private readonly store: IndexStore,
+        /** The model itself: queries go straight to it (a cache entry per keystroke would only churn the cache). */
         private readonly embedder: Embedder,
+        /** Documents go through the cache, which also embeds identical texts once. */
+        private readonly documentEmbedder: CachingEmbedder,
         private readonly options: EngineOptions,
         private readonly logger: Logger,
     ) {
         this.indexer = new Indexer({
             folder,
             store,
-            embedder,
+            embedder: documentEmbedder,
             prompt: (input) => this.prompt(input),
             logger,
             maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES,
@@ -102,7 +139,7 @@ export class SeekEngine {
         const embedder = options.embedder ?? createEmbedder(model, { threads: options.threads, logger });
         try {
             // A bring-your-own model may not declare its width; load it once to learn it (part of the identity).
-            if (model.dimensions === 0 && embedder instanceof WorkerEmbedder) await embedder.warmUp();
+            if (model.dimensions === 0) await embedder.warmUp?.();
             const identity = {
                 modelId: model.id,
                 dimensions: model.dimensions || embedder.dimensions,
@@ -111,7 +148,10 @@ export class SeekEngine {
             };
             const store = IndexStore.open(options.indexDir, identity, { logger, readOnly: options.readOnly });
             logger.info(`seek: folder ${folder}, model ${model.id}, instructions ${instructionOpts.enabled ? "on" : "off"}, index ${options.indexDir}`);
-            return new SeekEngine(folder, model, store, embedder, options, logger);
+            const cacheDir = options.embeddingCache ?? (options.embedder ? false : defaultEmbeddingCacheDir());
+            const cache = cacheDir === false ? undefined : new EmbeddingCache(cacheDir, { maxBytes: options.embeddingCacheMaxBytes, logger });
+            const documents = new CachingEmbedder(embedder, cache, { logger, namespace: cacheNamespace(model) });
+            return new SeekEngine(folder, model, store, embedder, documents, options, logger);
         } catch (err) {
             await embedder.dispose();
             throw err;
@@ -130,7 +170,17 @@ export class SeekEngine {
     run(opts: { signal?: AbortSignal; priorityPaths?: string[] } = {}): AsyncGenerator<IndexProgress> {
         if (this.store.readOnly) throw new CoreError("storeLocked", "This index is open read-only; another process is updating it.");
         this.skipped.length = 0;
-        return this.indexer.run(opts.signal, opts.priorityPaths);
+        return this.logged(this.indexer.run(opts.signal, opts.priorityPaths));
+    }
+
+    /** Passes a run's progress through and logs, at its end, what the model embedded and what the cache answered. */
+    private async *logged(run: AsyncGenerator<IndexProgress>): AsyncGenerator<IndexProgress> {
+        const before = this.embedStats();
+        yield* run;
+        const after = this.embedStats();
+        const embedded = after.embedded - before.embedded;
+        const cached = after.cached - before.cached;
+        this.logger.info(`seek: index run done: ${embedded} chunks embedded by the model, ${cached} answered by the embedding cache`);
     }
 
     refreshPaths(paths: string[], signal?: AbortSignal): Promise<{ updated: number; removed: number }> {
@@ -187,9 +237,15 @@ export class SeekEngine {
         return [...this.skipped];
     }
 
+    /** Chunks embedded by the model and chunks answered from the embedding cache since the engine opened. */
+    embedStats(): EmbedStats {
+        return { embedded: this.documentEmbedder.embeddedCount, cached: this.documentEmbedder.cachedCount };
+    }
+
     async close(): Promise<void> {
         try {
-            await this.embedder.dispose();
+            // Disposes the model too (the cache wraps it).
+            await this.documentEmbedder.dispose();
         } finally {
             this.store.close();
         }

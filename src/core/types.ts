@@ -65,6 +65,8 @@ export interface Embedder {
     readonly dimensions: number;
     /** Embeds in order; rejects with CoreError("cancelled") when the signal aborts. */
     embed(texts: PromptedText[], signal?: AbortSignal): Promise<Float32Array[]>;
+    /** Loads the model now (optional): a bring-your-own model learns its width this way. */
+    warmUp?(signal?: AbortSignal): Promise<void>;
     dispose(): Promise<void>;
 }
 

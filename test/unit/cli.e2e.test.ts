@@ -25,8 +25,22 @@ interface JsonHit {
 }
 
 function seek(...args: string[]): { code: number; stdout: string; stderr: string } {
-    const res = spawnSync(process.execPath, [cli, ...args, "--index-dir", indexDir], { encoding: "utf8", timeout: 240_000 });
+    return seekWith(indexDir, ...args);
+}
+
+/** The CLI on another index of the same folder; every run shares this test's own embedding cache (XDG_CACHE_HOME). */
+function seekWith(index: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+    const env = { ...process.env, XDG_CACHE_HOME: join(work, "cache") };
+    const res = spawnSync(process.execPath, [cli, ...args, "--index-dir", index], { encoding: "utf8", timeout: 240_000, env });
     return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+interface IndexJson {
+    files: number;
+    chunks: number;
+    embeddedChunks: number;
+    modelEmbedded: number;
+    cacheHits: number;
 }
 
 function search(query: string, ...extra: string[]): JsonHit[] {
@@ -54,10 +68,24 @@ after(() => rmSync(work, { recursive: true, force: true }));
 test("index builds from scratch and reports files and chunks", () => {
     const res = seek("index", folder, "--json");
     assert.equal(res.code, 0, res.stderr);
-    const status = JSON.parse(res.stdout) as { files: number; chunks: number; embeddedChunks: number };
+    const status = JSON.parse(res.stdout) as IndexJson;
     assert.ok(status.files >= 8, `indexed ${status.files} files`);
     assert.ok(status.chunks >= status.files, `chunks ${status.chunks}`);
     assert.equal(status.embeddedChunks, status.chunks);
+    assert.ok(status.modelEmbedded > 0 && status.modelEmbedded <= status.chunks, `the model embedded ${status.modelEmbedded}`);
+});
+
+test("a second index of the folder (another front end) embeds nothing: the embedding cache answers", () => {
+    const other = join(work, "index-other");
+    const res = seekWith(other, "index", folder, "--json");
+    assert.equal(res.code, 0, res.stderr);
+    const status = JSON.parse(res.stdout) as IndexJson;
+    assert.equal(status.modelEmbedded, 0, res.stderr);
+    assert.equal(status.cacheHits, status.chunks);
+    const query = ["search", folder, "where do we retry failed uploads?", "--json", "--top", "5"];
+    const here = JSON.parse(seekWith(other, ...query).stdout) as { results: JsonHit[] };
+    const first = JSON.parse(seek(...query).stdout) as { results: JsonHit[] };
+    assert.deepEqual(here.results, first.results, "the same vectors give the same results");
 });
 
 test("a natural-language question finds the right function in the top 3", () => {
@@ -110,8 +138,9 @@ test("an edit is picked up and only the changed file is re-embedded", () => {
     );
     const res = seek("index", folder, "--json");
     assert.equal(res.code, 0, res.stderr);
-    const status = JSON.parse(res.stdout) as { chunks: number; embeddedChunks: number };
-    assert.ok(status.embeddedChunks > 0 && status.embeddedChunks <= 3, `re-embedded ${status.embeddedChunks} chunks`);
+    const status = JSON.parse(res.stdout) as IndexJson;
+    assert.ok(status.embeddedChunks > 0 && status.embeddedChunks <= 3, `re-stored ${status.embeddedChunks} chunks`);
+    assert.ok(status.modelEmbedded > 0 && status.modelEmbedded <= status.embeddedChunks, `the model embedded ${status.modelEmbedded}`);
     const hits = search("convert celsius to fahrenheit");
     assert.equal(hits[0]?.path, "src/utils/strings.ts");
 });
