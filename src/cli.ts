@@ -36,7 +36,9 @@ async function openEngine(args: CliArgs, folder: string, readOnly = false): Prom
 async function refresh(engine: SeekEngine, args: CliArgs, signal: AbortSignal): Promise<IndexProgress | undefined> {
     const printer = new ProgressPrinter(!args.json || args.command === "index");
     let last: IndexProgress | undefined;
-    for await (const p of engine.run({ signal })) {
+    // search --no-wait: the keyword stage makes the whole folder searchable; the embeddings can wait for a later run.
+    const semantic = !(args.command === "search" && args.noWait);
+    for await (const p of engine.run({ signal, semantic })) {
         printer.update(p);
         last = p;
     }
@@ -66,7 +68,8 @@ async function runSearch(engine: SeekEngine, args: CliArgs, signal: AbortSignal)
     }
     const result = await engine.search(args.positional[0], searchOptions(args, signal));
     if (args.json) {
-        process.stdout.write(`${JSON.stringify({ results: result.hits.map(toJsonHit), coverage: result.coverage, elapsedMs: Math.round(result.elapsedMs) })}\n`);
+        const out = { results: result.hits.map(toJsonHit), coverage: result.coverage, semanticCoverage: result.semanticCoverage, elapsedMs: Math.round(result.elapsedMs) };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
     } else {
         process.stdout.write(`${formatHits(result.hits, result.coverage)}\n`);
     }

@@ -2,7 +2,7 @@
 
 export const USAGE = `Usage:
   seek index   <folder> [--model <id|dir>] [--no-instructions] [--index-dir <dir>] [--json]
-  seek search  <folder> "<query>" [--top N] [--mode hybrid|vector|lexical] [--task auto|code|docs] [--json]
+  seek search  <folder> "<query>" [--top N] [--mode hybrid|vector|lexical] [--task auto|code|docs] [--no-wait] [--json]
   seek search  <folder> --queries <file.jsonl> [--top N] [--mode ...] --json
   seek similar <folder> <path>:<line>[-<line>] [--top N] [--json]
   seek status  <folder> [--json]
@@ -19,6 +19,8 @@ export interface CliArgs {
     json: boolean;
     verbose: boolean;
     instructions: boolean;
+    /** search: answer once the keyword stage is done, without waiting for the embeddings. */
+    noWait: boolean;
     model?: string;
     indexDir?: string;
     top: number;
@@ -31,7 +33,7 @@ export interface CliArgs {
 export class UsageError extends Error {}
 
 const VALUE_FLAGS = new Set(["--model", "--index-dir", "--top", "--mode", "--task", "--queries", "--threads"]);
-const BOOLEAN_FLAGS = new Set(["--json", "--verbose", "--no-instructions"]);
+const BOOLEAN_FLAGS = new Set(["--json", "--verbose", "--no-instructions", "--no-wait"]);
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
     if (!(allowed as readonly string[]).includes(value)) {
@@ -82,6 +84,7 @@ export function parseArgs(argv: string[]): CliArgs {
         json: flags.has("--json"),
         verbose: flags.has("--verbose"),
         instructions: !flags.has("--no-instructions"),
+        noWait: flags.has("--no-wait"),
         model: values.get("--model"),
         indexDir: values.get("--index-dir"),
         top: values.has("--top") ? positiveInt("--top", values.get("--top")!) : 10,

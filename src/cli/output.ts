@@ -57,7 +57,6 @@ export function formatStatus(s: IndexStatus, folder: string): string {
 
 /** A one-line progress bar on stderr (TTY), or a line every few seconds otherwise. */
 export class ProgressPrinter {
-    private readonly started = Date.now();
     private lastLine = 0;
 
     constructor(private readonly enabled: boolean) {}
@@ -68,13 +67,15 @@ export class ProgressPrinter {
         const tty = process.stderr.isTTY;
         if (!tty && now - this.lastLine < 5000 && p.phase !== "done") return;
         this.lastLine = now;
-        const secs = Math.max(0.001, (now - this.started) / 1000);
-        const pct = p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
+        const semantic = p.phase === "embedding" || (p.phase === "done" && p.chunksEmbedded > 0);
+        const pct = semantic ? p.chunksWithVectors / Math.max(1, p.chunksTotal) : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0;
         const width = 24;
         const bar = "#".repeat(Math.round(pct * width)).padEnd(width, "-");
-        const rate = (p.filesDone / secs).toFixed(1);
-        const eta = p.etaSeconds !== undefined ? ` ETA ${formatSeconds(p.etaSeconds)}` : "";
-        const line = `seek: [${bar}] ${p.filesDone}/${p.filesTotal} files, ${p.chunksEmbedded} chunks, ${rate} files/s${eta}`;
+        const eta = p.etaSeconds !== undefined && p.phase !== "done" ? ` ETA ${formatSeconds(p.etaSeconds)}` : "";
+        // The two stages: keyword (files read and chunked: searchable by keyword), then semantic (chunks embedded).
+        const line = semantic
+            ? `seek: [${bar}] keyword index ready; semantic ${Math.floor(pct * 100)}% (${p.chunksWithVectors}/${p.chunksTotal} chunks)${eta}`
+            : `seek: [${bar}] keyword index ${p.filesDone}/${p.filesTotal} files, ${p.chunksTotal} chunks${eta}`;
         process.stderr.write(tty ? `\r${line.padEnd(100)}` : `${line}\n`);
         if (p.phase === "done" && tty) process.stderr.write("\n");
     }

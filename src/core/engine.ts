@@ -46,8 +46,10 @@ export interface EmbedStats {
 
 export interface SearchResult {
     hits: Hit[];
-    /** Fraction (0..1) of discovered files that are indexed; < 1 while the first build runs. */
+    /** Fraction (0..1) of discovered files that are indexed (searchable by keyword); < 1 while the first build runs. */
     coverage: number;
+    /** Fraction (0..1) of the indexed chunks that have a vector: what the meaning side of search could see. */
+    semanticCoverage: number;
     elapsedMs: number;
 }
 
@@ -167,10 +169,11 @@ export class SeekEngine {
         return this.store.readOnly;
     }
 
-    run(opts: { signal?: AbortSignal; priorityPaths?: string[] } = {}): AsyncGenerator<IndexProgress> {
+    /** Brings the index up to date: the keyword stage, then (unless `semantic` is false) the semantic stage. */
+    run(opts: { signal?: AbortSignal; priorityPaths?: string[]; semantic?: boolean } = {}): AsyncGenerator<IndexProgress> {
         if (this.store.readOnly) throw new CoreError("storeLocked", "This index is open read-only; another process is updating it.");
         this.skipped.length = 0;
-        return this.logged(this.indexer.run(opts.signal, opts.priorityPaths));
+        return this.logged(this.indexer.run(opts.signal, { priorityPaths: opts.priorityPaths, semantic: opts.semantic }));
     }
 
     /** Passes a run's progress through and logs, at its end, what the model embedded and what the cache answered. */
@@ -191,14 +194,14 @@ export class SeekEngine {
     async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
         const started = performance.now();
         const trimmed = query.trim();
-        if (trimmed.length === 0) return { hits: [], coverage: this.coverage(), elapsedMs: 0 };
+        if (trimmed.length === 0) return { hits: [], ...this.coverages(), elapsedMs: 0 };
         const mode = opts.mode ?? "hybrid";
         const task = opts.task ?? "auto";
         const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
         const domain: Domain = task === "docs" ? "docs" : "code";
         const vector = mode === "lexical" ? undefined : (await this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal));
         const hits = rankHits(this.store, vector, trimmed, { ...opts, mode, kinds });
-        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
+        return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 
     /** Chunks similar to a range of a file (or to the chunk enclosing a line); never the range itself. */
@@ -217,7 +220,7 @@ export class SeekEngine {
             excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
             similarTo: path,
         });
-        return { hits, coverage: this.coverage(), elapsedMs: performance.now() - started };
+        return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 
     status(): IndexStatus {
@@ -226,6 +229,7 @@ export class SeekEngine {
             modelId: this.model.id,
             files: counts.files,
             chunks: counts.chunks,
+            embeddedChunks: counts.embedded,
             pendingFiles: Math.max(0, this.indexer.discoveredFiles - counts.files - this.skippedCount()),
             bytesOnDisk: this.store.bytesOnDisk(),
             lastIndexedAt: counts.lastIndexedAt,
@@ -290,6 +294,11 @@ export class SeekEngine {
             throw new CoreError("pathOutsideWorkspace", `${p} is not inside ${this.folder}`);
         }
         return rel.split(sep).join("/");
+    }
+
+    private coverages(): { coverage: number; semanticCoverage: number } {
+        const c = this.store.counts();
+        return { coverage: this.coverage(), semanticCoverage: c.chunks === 0 ? 0 : c.embedded / c.chunks };
     }
 
     private coverage(): number {

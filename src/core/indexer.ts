@@ -1,15 +1,20 @@
 /**
- * The indexing run: discover -> diff against the catalog -> read, chunk and embed what changed -> store.
- * See core/README.md for the algorithm and why the catalog is committed together with the chunks.
+ * The indexing run, in two stages (core/README.md):
+ * 1. keyword stage: discover -> diff against the catalog -> read and chunk what changed -> store chunks, full-text
+ *    rows and catalog rows, without vectors. Search works over the whole folder from the end of this stage on.
+ * 2. semantic stage: embed every chunk still without a vector, in priority order (open files, then files near
+ *    them, then recently changed ones), and store the vectors batch by batch; search's vector side grows with it.
+ * The catalog is committed together with the chunks, so a crash never records a file that was not stored; a chunk
+ * without a vector after a crash is simply still pending.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { chunkFile } from "./chunk/index";
 import { discoverFiles } from "./discovery/discovery";
 import { readTextFile } from "./discovery/fileReader";
 import { formatDocument } from "./embed/instructions";
 import { isCoreError, throwIfAborted } from "./errors";
 import type { FileBatchEntry, IndexStore } from "./store/indexStore";
-import type { Chunk, EmbedInput, Embedder, FileEntry, IndexProgress, Logger, PromptedText, SkippedFile } from "./types";
+import type { Chunk, EmbedInput, Embedder, FileEntry, IndexProgress, Logger, PromptedText, SkippedFile, StoredChunk } from "./types";
 
 /**
  * Chunks per embedding call. Large enough that the worker's length-sorted batching has texts to sort
@@ -18,8 +23,18 @@ import type { Chunk, EmbedInput, Embedder, FileEntry, IndexProgress, Logger, Pro
 const CHUNKS_PER_BATCH = 96;
 /** Files per store transaction at most, so one commit never holds a huge number of files. */
 const FILES_PER_BATCH = 64;
+/** Chunks per keyword-stage transaction at most (no model in this stage, so the file cap usually binds first). */
+const CHUNKS_PER_STORE = 2000;
 /** Throughput is averaged over this many recent batches for the ETA. */
 const ETA_WINDOW = 8;
+
+/** Options of one run. */
+export interface RunOptions {
+    /** Folder-relative paths to index and embed first (open editors), most important first. */
+    priorityPaths?: string[];
+    /** false: stop after the keyword stage (chunks stored, nothing embedded). Default true. */
+    semantic?: boolean;
+}
 
 export interface IndexerDeps {
     folder: string;
@@ -57,29 +72,45 @@ export function orderForIndexing(files: FileEntry[], priorityPaths: string[] = [
     });
 }
 
+/**
+ * The order in which stage 2 embeds files: the priority paths (open editors) first, then files in their folders,
+ * then the most recently modified, then by path. `mtimeOf` gives a stored file's modification time.
+ */
+export function embeddingRank(paths: Iterable<string>, priorityPaths: string[], mtimeOf: (path: string) => number): Map<string, number> {
+    const priority = new Map(priorityPaths.map((p, i) => [p, i]));
+    const nearFolders = new Set(priorityPaths.map((p) => dirname(p)));
+    const key = (p: string) => (priority.has(p) ? 0 : nearFolders.has(dirname(p)) ? 1 : 2);
+    const sorted = [...new Set(paths)].sort(
+        (a, b) =>
+            key(a) - key(b) ||
+            (priority.get(a) ?? 0) - (priority.get(b) ?? 0) ||
+            mtimeOf(b) - mtimeOf(a) ||
+            (a < b ? -1 : a > b ? 1 : 0),
+    );
+    return new Map(sorted.map((p, i) => [p, i]));
+}
+
 export class Indexer {
     /** Files discovery saw in the last run (for coverage while a run is under way). */
     discoveredFiles = 0;
 
     constructor(private readonly deps: IndexerDeps) {}
 
-    /** One full refresh. Yields progress after every stored batch; a failing file is skipped, not fatal. */
-    async *run(signal?: AbortSignal, priorityPaths: string[] = []): AsyncGenerator<IndexProgress> {
+    /**
+     * One full refresh: the keyword stage over every changed file, then (unless `semantic` is false) the semantic
+     * stage over every chunk without a vector. Yields progress after every stored batch; a failing file is skipped,
+     * not fatal.
+     */
+    async *run(signal?: AbortSignal, opts: RunOptions = {}): AsyncGenerator<IndexProgress> {
         const { store } = this.deps;
-        const progress: IndexProgress = { phase: "discovering", filesTotal: 0, filesDone: 0, chunksEmbedded: 0, skipped: 0 };
+        const priorityPaths = opts.priorityPaths ?? [];
+        const progress: IndexProgress = { phase: "discovering", filesTotal: 0, filesDone: 0, chunksEmbedded: 0, skipped: 0, ...this.semanticCounts() };
         yield { ...progress };
         const files: FileEntry[] = [];
-        for await (const f of discoverFiles(this.deps.folder, {
-            maxFileBytes: this.deps.maxFileBytes,
-            include: this.deps.include,
-            exclude: this.deps.exclude,
-            onSkip: (s) => {
-                // Ignored files (gitignore, node_modules) are by design, not a problem worth counting.
-                if (s.reason !== "ignored") progress.skipped++;
-                this.deps.onSkip(s);
-            },
-            signal,
-            logger: this.deps.logger,
+        for await (const f of this.discover(signal, (s) => {
+            // Ignored files (gitignore, node_modules) are by design, not a problem worth counting.
+            if (s.reason !== "ignored") progress.skipped++;
+            this.deps.onSkip(s);
         })) {
             files.push(f);
         }
@@ -95,32 +126,25 @@ export class Indexer {
         const todo = orderForIndexing(files.filter((f) => this.maybeChanged(f)), priorityPaths);
         progress.filesTotal = files.length;
         progress.filesDone = files.length - todo.length;
-        progress.phase = "embedding";
-        // Totals are known now: report them before the first (slow) batch so the UI shows n/N at once.
+        progress.phase = "chunking";
+        // Totals are known now: report them before the first batch so the UI shows n/N at once.
         yield { ...progress };
-        yield* this.indexFiles(todo, progress, signal);
+        yield* this.chunkFiles(todo, progress, signal);
+        if (opts.semantic !== false) yield* this.embedPending(progress, priorityPaths, signal);
         progress.phase = "done";
         progress.etaSeconds = 0;
+        Object.assign(progress, this.semanticCounts());
         yield { ...progress };
     }
 
-    /** Re-checks given paths (watcher events): re-indexes changed ones, removes vanished ones. */
+    /** Re-checks given paths (watcher events): re-indexes changed ones, removes vanished ones, embeds them. */
     async refreshPaths(paths: string[], signal?: AbortSignal): Promise<{ updated: number; removed: number }> {
         const entries: FileEntry[] = [];
         const vanished: string[] = [];
         const wanted = new Set(paths);
         // Discovery applies every ignore rule; run it over the whole folder only when the batch is large.
         const discovered = new Map<string, FileEntry>();
-        for await (const f of discoverFiles(this.deps.folder, {
-            maxFileBytes: this.deps.maxFileBytes,
-            include: this.deps.include,
-            exclude: this.deps.exclude,
-            onSkip: () => undefined,
-            signal,
-            logger: this.deps.logger,
-        })) {
-            discovered.set(f.path, f);
-        }
+        for await (const f of this.discover(signal, () => undefined)) discovered.set(f.path, f);
         this.discoveredFiles = discovered.size;
         const catalog = this.deps.store.catalog();
         for (const p of wanted) {
@@ -129,10 +153,30 @@ export class Indexer {
             else if (catalog.has(p)) vanished.push(p);
         }
         if (vanished.length > 0) this.deps.store.removeFiles(vanished);
-        const progress: IndexProgress = { phase: "embedding", filesTotal: entries.length, filesDone: 0, chunksEmbedded: 0, skipped: 0 };
+        const progress: IndexProgress = { phase: "chunking", filesTotal: entries.length, filesDone: 0, chunksEmbedded: 0, skipped: 0, ...this.semanticCounts() };
         let updated = 0;
-        for await (const p of this.indexFiles(entries, progress, signal)) updated = p.filesDone;
+        for await (const p of this.chunkFiles(entries, progress, signal)) updated = p.filesDone;
+        for await (const _ of this.embedPending(progress, [...wanted], signal)) {
+            // Progress of a watcher refresh is not shown; the loop only drives the stage.
+        }
         return { updated, removed: vanished.length };
+    }
+
+    private discover(signal: AbortSignal | undefined, onSkip: (s: SkippedFile) => void): AsyncGenerator<FileEntry> {
+        return discoverFiles(this.deps.folder, {
+            maxFileBytes: this.deps.maxFileBytes,
+            include: this.deps.include,
+            exclude: this.deps.exclude,
+            onSkip,
+            signal,
+            logger: this.deps.logger,
+        });
+    }
+
+    /** The index-wide semantic coverage: chunks stored, and chunks with a vector. */
+    private semanticCounts(): { chunksTotal: number; chunksWithVectors: number } {
+        const c = this.deps.store.counts();
+        return { chunksTotal: c.chunks, chunksWithVectors: c.embedded };
     }
 
     /** A file needs a look unless the catalog has it with the same size and mtime. */
@@ -141,41 +185,81 @@ export class Indexer {
         return !known || known.size !== f.size || known.mtimeMs !== f.mtimeMs;
     }
 
-    private async *indexFiles(todo: FileEntry[], progress: IndexProgress, signal?: AbortSignal): AsyncGenerator<IndexProgress> {
-        progress.phase = "embedding";
-        const recent: { files: number; ms: number }[] = [];
+    /** Stage 1: reads, chunks and stores files (no vectors), a transaction per batch. */
+    private async *chunkFiles(todo: FileEntry[], progress: IndexProgress, signal?: AbortSignal): AsyncGenerator<IndexProgress> {
+        progress.phase = "chunking";
+        const recent: { done: number; ms: number }[] = [];
         let i = 0;
         while (i < todo.length) {
             throwIfAborted(signal);
             const started = Date.now();
-            const batch: PreparedFile[] = [];
+            const batch: FileBatchEntry[] = [];
             let chunkCount = 0;
-            while (i < todo.length && batch.length < FILES_PER_BATCH && chunkCount < CHUNKS_PER_BATCH) {
+            let filesInBatch = 0;
+            while (i < todo.length && batch.length < FILES_PER_BATCH && chunkCount < CHUNKS_PER_STORE) {
                 const entry = todo[i++];
+                filesInBatch++;
                 progress.currentPath = entry.path;
                 const prepared = await this.prepare(entry);
-                if (prepared === "unchanged") {
-                    progress.filesDone++;
-                    continue;
-                }
+                if (prepared === "unchanged") continue;
                 if (!prepared) {
-                    progress.filesDone++;
                     progress.skipped++;
                     continue;
                 }
-                batch.push(prepared);
+                batch.push({ file: prepared.entry, chunks: prepared.chunks });
                 chunkCount += prepared.chunks.length;
             }
-            if (batch.length > 0) {
-                await this.embedAndStore(batch, signal);
-                progress.chunksEmbedded += chunkCount;
-                progress.filesDone += batch.length;
-            }
-            recent.push({ files: batch.length, ms: Date.now() - started });
-            if (recent.length > ETA_WINDOW) recent.shift();
-            progress.etaSeconds = estimateEta(recent, progress.filesTotal - progress.filesDone);
+            throwIfAborted(signal);
+            this.deps.store.replaceFiles(batch);
+            progress.filesDone += filesInBatch;
+            Object.assign(progress, this.semanticCounts());
+            progress.etaSeconds = estimateEta(recent, { done: filesInBatch, ms: Date.now() - started }, progress.filesTotal - progress.filesDone);
             yield { ...progress };
         }
+    }
+
+    /**
+     * Stage 2: embeds every chunk without a vector, in priority order ({@link embeddingRank}), storing each batch's
+     * vectors as it comes. Ends when nothing is pending (chunks stored meanwhile by a watcher refresh included).
+     */
+    private async *embedPending(progress: IndexProgress, priorityPaths: string[], signal?: AbortSignal): AsyncGenerator<IndexProgress> {
+        const { store } = this.deps;
+        const recent: { done: number; ms: number }[] = [];
+        for (let pending = this.pendingInOrder(priorityPaths); pending.length > 0; pending = this.pendingInOrder(priorityPaths)) {
+            progress.phase = "embedding";
+            progress.currentPath = undefined;
+            Object.assign(progress, this.semanticCounts());
+            yield { ...progress };
+            for (let i = 0; i < pending.length; i += CHUNKS_PER_BATCH) {
+                throwIfAborted(signal);
+                const started = Date.now();
+                // Texts are read per batch: a chunk deleted meanwhile (its file changed) simply drops out.
+                const chunks = store.getChunks(pending.slice(i, i + CHUNKS_PER_BATCH));
+                progress.currentPath = chunks[0]?.path;
+                progress.chunksEmbedded += await this.embedAndStore(chunks, signal);
+                Object.assign(progress, this.semanticCounts());
+                const left = progress.chunksTotal - progress.chunksWithVectors - store.counts().failed;
+                progress.etaSeconds = estimateEta(recent, { done: chunks.length, ms: Date.now() - started }, left);
+                yield { ...progress };
+            }
+        }
+    }
+
+    /** Pending chunk ids, by file rank, then position in the file. */
+    private pendingInOrder(priorityPaths: string[]): number[] {
+        const { store } = this.deps;
+        const ids = store.pendingChunkIds();
+        const metas = new Map(ids.map((id) => [id, store.chunks.metaOf(id)!]));
+        const rank = embeddingRank(
+            [...metas.values()].map((m) => m.path),
+            priorityPaths,
+            (p) => store.fileInfo(p)?.mtimeMs ?? 0,
+        );
+        return ids.sort((a, b) => {
+            const ma = metas.get(a)!;
+            const mb = metas.get(b)!;
+            return (rank.get(ma.path) ?? 0) - (rank.get(mb.path) ?? 0) || ma.startLine - mb.startLine || a - b;
+        });
     }
 
     /** Reads and chunks one file; "unchanged" when its content hash matches the catalog. */
@@ -200,33 +284,35 @@ export class Indexer {
         }
     }
 
-    private async embedAndStore(batch: PreparedFile[], signal?: AbortSignal): Promise<void> {
-        const chunks = batch.flatMap((f) => f.chunks);
+    /**
+     * Embeds stored chunks and stores their vectors; returns how many got one. When the model fails on a batch, the
+     * batch is retried file by file, and the chunks of a file that still fails are marked failed (they stay
+     * searchable by keyword) and the file is reported as skipped ("embedFailed").
+     */
+    private async embedAndStore(chunks: StoredChunk[], signal?: AbortSignal): Promise<number> {
+        if (chunks.length === 0) return 0;
         const prompts = chunks.map((c) =>
             this.deps.prompt({ role: "document", domain: domainOf(c.kind), language: c.language, text: formatDocument(c) }),
         );
         let vectors: Float32Array[];
         try {
-            vectors = chunks.length > 0 ? await this.deps.embedder.embed(prompts, signal) : [];
+            vectors = await this.deps.embedder.embed(prompts, signal);
         } catch (err) {
             if (isFatal(err)) throw err;
-            if (batch.length === 1) {
+            const files = [...new Set(chunks.map((c) => c.path))];
+            if (files.length === 1) {
                 const detail = err instanceof Error ? err.message : String(err);
-                this.deps.onSkip({ path: batch[0].entry.path, reason: "embedFailed", detail });
-                return;
+                this.deps.store.markEmbedFailed(chunks.map((c) => c.id));
+                this.deps.onSkip({ path: files[0], reason: "embedFailed", detail });
+                return 0;
             }
-            // One bad file must not sink the batch: retry file by file and skip the ones that still fail.
+            // One bad file must not sink the batch: retry file by file and give up only on the ones that still fail.
             this.deps.logger.warn(`embedding a batch failed (${String(err)}); retrying file by file`);
-            for (const f of batch) await this.embedAndStore([f], signal);
-            return;
+            let stored = 0;
+            for (const path of files) stored += await this.embedAndStore(chunks.filter((c) => c.path === path), signal);
+            return stored;
         }
-        let offset = 0;
-        const entries: FileBatchEntry[] = batch.map((f) => {
-            const v = vectors.slice(offset, offset + f.chunks.length);
-            offset += f.chunks.length;
-            return { file: f.entry, chunks: f.chunks, vectors: v };
-        });
-        this.deps.store.replaceFiles(entries);
+        return this.deps.store.storeVectors(chunks.map((c, i) => ({ id: c.id, vector: vectors[i] })));
     }
 }
 
@@ -235,10 +321,12 @@ function isFatal(err: unknown): boolean {
     return isCoreError(err) && ["cancelled", "modelMissing", "modelCorrupt", "unknownModel"].includes(err.reason);
 }
 
-function estimateEta(recent: { files: number; ms: number }[], remaining: number): number | undefined {
-    const files = recent.reduce((s, r) => s + r.files, 0);
+/** Seconds left at the pace of the last few batches (`latest` joins them); undefined until there is a pace. */
+function estimateEta(recent: { done: number; ms: number }[], latest: { done: number; ms: number }, remaining: number): number | undefined {
+    recent.push(latest);
+    if (recent.length > ETA_WINDOW) recent.shift();
+    const done = recent.reduce((s, r) => s + r.done, 0);
     const ms = recent.reduce((s, r) => s + r.ms, 0);
-    if (files === 0 || ms === 0) return undefined;
-    return Math.round((remaining * ms) / files / 1000);
+    if (done === 0 || ms === 0) return undefined;
+    return Math.round((Math.max(0, remaining) * ms) / done / 1000);
 }
-

@@ -144,15 +144,24 @@ export interface Hit {
     bestLines?: number[];
 }
 
-/** Progress of one indexing run, yielded by Indexer.run. */
+/**
+ * Progress of one indexing run, yielded by Indexer.run. The run has two stages: "chunking" is the keyword stage
+ * (files read, chunked and stored: searchable by keyword), "embedding" the semantic stage (chunks given vectors).
+ */
 export interface IndexProgress {
     phase: "discovering" | "chunking" | "embedding" | "removing" | "done";
     filesTotal: number;
+    /** Files through the keyword stage. */
     filesDone: number;
+    /** Chunks given a vector by this run. */
     chunksEmbedded: number;
+    /** Chunks in the index now. */
+    chunksTotal: number;
+    /** Chunks in the index that have a vector now (semantic coverage = chunksWithVectors / chunksTotal). */
+    chunksWithVectors: number;
     /** Files skipped so far with their reasons. */
     skipped: number;
-    /** Seconds until done, estimated from recent throughput; undefined until known. */
+    /** Seconds until the current stage is done, from recent throughput; undefined until known. */
     etaSeconds?: number;
     /** The file being processed, for display. */
     currentPath?: string;
@@ -163,6 +172,8 @@ export interface IndexStatus {
     modelId: string;
     files: number;
     chunks: number;
+    /** Chunks with a vector (the rest are searchable by keyword only, until the semantic stage reaches them). */
+    embeddedChunks: number;
     /** Files known to discovery but not yet indexed (0 when complete). */
     pendingFiles: number;
     bytesOnDisk: number;

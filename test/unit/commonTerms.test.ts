@@ -41,6 +41,7 @@ function lexical(store: IndexStore, query: string, dropWeightlessTerms: boolean)
         query,
         limit: 100,
         accept: undefined,
+        acceptChunk: undefined,
         identifier: false,
         config: { ...DEFAULT_RANK_CONFIG, dropWeightlessTerms },
     })

@@ -134,7 +134,7 @@ describe("FTS5 expressions run safely against a real index", () => {
             const hits = store.lexicalSearch(ftsMatchExpression(q)!, 10);
             assert.equal(hits.length, 1, q);
         }
-        const table = store.vectors;
+        const table = store.chunks;
         assert.deepEqual(table.slotsWithSymbol("getuserbyid").map((s) => table.idAt(s)), [store.lexicalSearch(ftsMatchExpression("getUserById")!, 10)[0].id]);
         assert.deepEqual(table.slotsWithSymbol("getuser"), [], "a prefix of the name is not the name");
     });

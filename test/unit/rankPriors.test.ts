@@ -123,7 +123,7 @@ describe("exact definitions for identifier queries", () => {
     });
 
     it("matches one name of a chunk that lists several", () => {
-        const table = store.vectors;
+        const table = store.chunks;
         const slots = table.slotsWithSymbol("field3visitor");
         assert.equal(slots.length, 1);
         assert.equal(table.pathAt(slots[0]), "src/impls/field3.rs");

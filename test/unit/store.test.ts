@@ -34,7 +34,10 @@ function unitVector(seed: number, dims = IDENTITY.dimensions): Float32Array {
     return v.map((c) => c / n);
 }
 
-function fileEntry(path: string, chunkTexts: string[], seed: number, hash = `hash-${path}-${seed}`): FileBatchEntry {
+/** A batch entry with a vector for every chunk (the store keeps whatever vectors an entry brings). */
+type EmbeddedEntry = FileBatchEntry & { vectors: Float32Array[] };
+
+function fileEntry(path: string, chunkTexts: string[], seed: number, hash = `hash-${path}-${seed}`): EmbeddedEntry {
     const chunks: Chunk[] = chunkTexts.map((text, i) => ({
         path,
         startLine: i * 10 + 1,

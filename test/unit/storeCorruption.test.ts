@@ -139,7 +139,7 @@ describe("IndexStore corruption recovery", () => {
     it("detects a malformed vector blob", () => {
         const dir = builtStore();
         const db = new Database(dbFile(dir));
-        db.run("UPDATE chunks SET vector = ? WHERE id = 3", [new Uint8Array(5)]);
+        db.run("UPDATE vectors SET vector = ? WHERE chunk_id = 3", [new Uint8Array(5)]);
         db.close();
         assertRecovered(dir, "bad vector");
     });

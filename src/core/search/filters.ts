@@ -1,9 +1,10 @@
 /**
- * Search filters (globs, kinds, languages, an excluded range) compiled once per query into a predicate over
- * vector-table slots. Glob results are cached per path: many slots share a path.
+ * Search filters (globs, kinds, languages, an excluded range) compiled once per query into a predicate over the
+ * slots of a metadata table (the chunk table, or the vector table's rows). Glob results are cached per path: many
+ * slots share a path.
  */
 import picomatch from "picomatch";
-import type { VectorTable } from "../store/vectorTable";
+import type { MetaColumns } from "../store/chunkTable";
 import type { FileKind, SearchOptions } from "../types";
 
 /** A range that must never be returned (the source range of a "find similar"). Lines 1-based inclusive. */
@@ -29,7 +30,7 @@ function globMatcher(patterns: string[]): (path: string) => boolean {
 }
 
 /** Undefined when nothing filters (callers then skip per-row checks). */
-export function slotFilter(table: VectorTable, opts: FilterOptions): ((slot: number) => boolean) | undefined {
+export function slotFilter(table: MetaColumns, opts: FilterOptions): ((slot: number) => boolean) | undefined {
     const pathOk = pathFilter(opts.include, opts.exclude);
     const kinds = opts.kinds && opts.kinds.length > 0 ? new Set<FileKind>(opts.kinds) : undefined;
     const languages = opts.languages && opts.languages.length > 0 ? new Set(opts.languages.map((l) => l.toLowerCase())) : undefined;

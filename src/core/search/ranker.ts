@@ -17,7 +17,7 @@ import { overlapsRange, slotFilter, type ExcludedRange } from "./filters";
 import { queryIntent } from "./intent";
 import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
 import { DEFAULT_RANK_CONFIG, type RankConfig } from "./rankConfig";
-import { metaAt, retrieve } from "./retrieve";
+import { retrieve } from "./retrieve";
 import { applyRules, type RankContext, type RankIndex } from "./rules/index";
 
 export type { ExcludedRange } from "./filters";
@@ -45,14 +45,15 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
     store.refresh();
     const config: RankConfig = { ...DEFAULT_RANK_CONFIG, ...opts.rankConfig };
     const top = Math.max(0, Math.min(MAX_TOP, Math.floor(opts.top ?? DEFAULT_TOP)));
-    if (top === 0 || store.vectors.count === 0) return [];
+    if (top === 0 || store.chunks.count === 0) return [];
     const mode = opts.mode ?? "hybrid";
     const fetch = top * config.fetchFactor;
     const accept = slotFilter(store.vectors, opts);
+    const acceptChunk = slotFilter(store.chunks, opts);
     const intent = query === "" ? "topic" : queryIntent(query);
     const identifier = intent === "identifier";
-    const ctx: RankContext = { query, mode, identifier, intent, config, similarTo: opts.similarTo, index: tableIndex(store, accept) };
-    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, identifier, config });
+    const ctx: RankContext = { query, mode, identifier, intent, config, similarTo: opts.similarTo, index: chunkIndex(store, acceptChunk) };
+    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, acceptChunk, identifier, config });
     throwIfAborted(opts.signal);
     const best = applyRules(candidates, ctx).sort(compareCandidates).slice(0, fetch);
     const chunks = new Map(store.getChunks(best.map((c) => c.id)).map((chunk) => [chunk.id, chunk]));
@@ -73,10 +74,10 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
     return hits;
 }
 
-/** The rules' lookups over the in-memory table, honouring the search's filters. */
-function tableIndex(store: IndexStore, accept: ((slot: number) => boolean) | undefined): RankIndex {
-    const table = store.vectors;
+/** The rules' lookups over the in-memory chunk table (every chunk, embedded or not), honouring the filters. */
+function chunkIndex(store: IndexStore, accept: ((slot: number) => boolean) | undefined): RankIndex {
+    const chunks = store.chunks;
     return {
-        definitions: (key) => table.slotsWithSymbol(key).flatMap((slot) => (accept && !accept(slot) ? [] : [{ id: table.idAt(slot), ...metaAt(table, slot) }])),
+        definitions: (key) => chunks.slotsWithSymbol(key).flatMap((slot) => (accept && !accept(slot) ? [] : [{ id: chunks.idAt(slot), ...chunks.metaAt(slot) }])),
     };
 }

@@ -6,9 +6,9 @@
  * Every candidate carries its rank and score in each list, so the rules after this step can tell why it is here.
  */
 import type { IndexStore } from "../store/indexStore";
-import type { VectorTable } from "../store/vectorTable";
+import type { ChunkTable } from "../store/chunkTable";
 import type { SearchMode } from "../types";
-import type { Candidate, CandidateMeta } from "./candidate";
+import type { Candidate } from "./candidate";
 import { withoutWeightlessTerms } from "./commonTerms";
 import { listRanks, reciprocalRankFusion, type RankedList } from "./fusion";
 import { alternativeTerms, queryAlternatives, renderMatch } from "./lexical";
@@ -22,8 +22,10 @@ export interface RetrievalRequest {
     query: string;
     /** How many candidates a single-list mode returns. */
     limit: number;
-    /** Row filter over vector-table slots (filters.ts). */
+    /** Row filter over vector-table slots (filters.ts), for the vector scan. */
     accept: ((slot: number) => boolean) | undefined;
+    /** The same filter over chunk-table slots, for the BM25 list (which also holds chunks not embedded yet). */
+    acceptChunk: ((slot: number) => boolean) | undefined;
     /** True when the query looks like one identifier: its BM25 list then weighs more in fusion. */
     identifier: boolean;
     config: RankConfig;
@@ -41,7 +43,7 @@ export function retrieve(store: IndexStore, req: RetrievalRequest): Candidate[] 
     }
     const match = req.mode === "vector" ? undefined : lexicalMatch(store, req.query, cfg.dropWeightlessTerms);
     if (match) {
-        const acceptId = req.accept ? idFilter(store.vectors, req.accept) : undefined;
+        const acceptId = req.acceptChunk ? idFilter(store.chunks, req.acceptChunk) : undefined;
         const found = store.lexicalSearch(match, lexicalLimit, acceptId, cfg.lexicalColumnWeights);
         const weight = req.identifier ? cfg.identifierLexicalWeight : cfg.lexicalWeight;
         lists.push({ name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => -m.bm25), weight });
@@ -49,35 +51,18 @@ export function retrieve(store: IndexStore, req: RetrievalRequest): Candidate[] 
     // Lexical mode is fused too (one list): the rules' constants are in fused-score units, and keyword mode runs
     // the same stack as hybrid. Vector mode keeps cosines, which Find Similar and "Semantic" mode show as they are.
     const fused = req.mode === "vector" ? undefined : (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK);
-    return toCandidates(store.vectors, lists, fused);
-}
-
-/** The metadata of a stored chunk, or undefined when it is not (or no longer) in the table. */
-export function metaOf(table: VectorTable, id: number): CandidateMeta | undefined {
-    const slot = table.slotOf(id);
-    return slot === undefined ? undefined : metaAt(table, slot);
-}
-
-export function metaAt(table: VectorTable, slot: number): CandidateMeta {
-    return {
-        path: table.pathAt(slot),
-        kind: table.kindAt(slot),
-        language: table.languageAt(slot),
-        startLine: table.startLineAt(slot),
-        endLine: table.endLineAt(slot),
-        symbolKeys: table.symbolKeysAt(slot),
-    };
+    return toCandidates(store.chunks, lists, fused);
 }
 
 /** One candidate per chunk in any list; the score is the fused one, or the single list's own score. */
-function toCandidates(table: VectorTable, lists: RankedList[], fused: Map<number, number> | undefined): Candidate[] {
+function toCandidates(chunks: ChunkTable, lists: RankedList[], fused: Map<number, number> | undefined): Candidate[] {
     const byId = new Map<number, Candidate>();
     for (const list of lists) {
         const ranks = listRanks(list);
         list.ids.forEach((id, i) => {
             let c = byId.get(id);
             if (!c) {
-                const meta = metaOf(table, id);
+                const meta = chunks.metaOf(id);
                 if (!meta) return;
                 c = { id, ...meta, score: fused?.get(id) ?? list.scores?.[i] ?? 0 };
                 byId.set(id, c);
@@ -103,7 +88,7 @@ function lexicalMatch(store: IndexStore, query: string, dropWeightless: boolean)
     return renderMatch(withoutWeightlessTerms(alternatives, df, store.counts().chunks));
 }
 
-function idFilter(table: VectorTable, accept: (slot: number) => boolean): (id: number) => boolean {
+function idFilter(table: ChunkTable, accept: (slot: number) => boolean): (id: number) => boolean {
     return (id) => {
         const slot = table.slotOf(id);
         return slot !== undefined && accept(slot);

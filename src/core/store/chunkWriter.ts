@@ -5,14 +5,15 @@
 import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
 import { identifierTokens, symbolKeysOf } from "../search/lexical";
 import type { Chunk, FileKind, StoredChunk } from "../types";
-import type { FileRecord } from "./storeOpen";
-import { encodeVector, type SlotMeta } from "./vectorTable";
+import type { ChunkMeta } from "./chunkTable";
+import type { FileRecord } from "./stateLoader";
+import { encodeVector } from "./vectorTable";
 
-/** What a stored file turned into: ids to drop from memory, rows to add. */
+/** What a stored file turned into: ids to drop from memory, rows to add (with a vector when one was given). */
 export interface WrittenFile {
     record: FileRecord;
     removedIds: number[];
-    added: { id: number; vector: Float32Array; meta: SlotMeta }[];
+    added: { id: number; meta: ChunkMeta; vector?: Float32Array }[];
 }
 
 /** Columns of a chunk row, without its vector. */
@@ -22,7 +23,10 @@ export class ChunkWriter {
     private readonly selectIds: Statement;
     private readonly deleteFts: Statement;
     private readonly deleteChunks: Statement;
+    private readonly deleteVector: Statement;
     private readonly insertChunk: Statement;
+    private readonly insertVector: Statement;
+    private readonly markFailedStmt: Statement;
     private readonly insertFts: Statement;
     private readonly upsertFile: Statement;
     private readonly deleteFile: Statement;
@@ -32,9 +36,13 @@ export class ChunkWriter {
         this.selectIds = db.prepare("SELECT id FROM chunks WHERE path = ?");
         this.deleteFts = db.prepare("DELETE FROM chunks_fts WHERE rowid = ?");
         this.deleteChunks = db.prepare("DELETE FROM chunks WHERE path = ?");
+        this.deleteVector = db.prepare("DELETE FROM vectors WHERE chunk_id = ?");
         this.insertChunk = db.prepare(
-            "INSERT INTO chunks(path, start_line, end_line, language, kind, symbol, symbol_kind, vector, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks(path, start_line, end_line, language, kind, symbol, symbol_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         );
+        // Only for a chunk that still exists: its file may have been re-chunked while the model worked on it.
+        this.insertVector = db.prepare("INSERT OR IGNORE INTO vectors(chunk_id, vector) SELECT id, ? FROM chunks WHERE id = ?");
+        this.markFailedStmt = db.prepare("UPDATE chunks SET embed_failed = 1 WHERE id = ?");
         this.insertFts = db.prepare("INSERT INTO chunks_fts(rowid, text, idents, path, symbol) VALUES (?, ?, ?, ?, ?)");
         this.upsertFile = db.prepare(
             "INSERT INTO files(path, hash, size, mtime_ms, chunk_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?) " +
@@ -48,31 +56,50 @@ export class ChunkWriter {
     /** Deletes a file's chunks and full-text rows; returns the removed chunk ids. */
     removeChunks(path: string): number[] {
         const ids = this.selectIds.all([path]).map((r) => Number(r.id));
-        for (const id of ids) this.deleteFts.run([id]);
+        for (const id of ids) {
+            this.deleteFts.run([id]);
+            this.deleteVector.run([id]);
+        }
         this.deleteChunks.run([path]);
         return ids;
     }
 
-    /** Replaces a file's chunks and catalog row. */
-    writeFile(file: { path: string; hash: string; size: number; mtimeMs: number }, chunks: Chunk[], vectors: Float32Array[], now: number): WrittenFile {
+    /** Replaces a file's chunks and catalog row; `vectors[i]`, where given, is chunks[i]'s. */
+    writeFile(
+        file: { path: string; hash: string; size: number; mtimeMs: number },
+        chunks: Chunk[],
+        vectors: readonly (Float32Array | undefined)[],
+        now: number,
+    ): WrittenFile {
         const removedIds = this.removeChunks(file.path);
         const pathTokens = identifierTokens(file.path).join(" ");
         const added: WrittenFile["added"] = [];
         chunks.forEach((c, i) => {
             const vector = vectors[i];
             const { lastInsertRowid } = this.insertChunk.run([
-                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, encodeVector(vector), storedText(c.text),
+                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, storedText(c.text),
             ]);
             const id = Number(lastInsertRowid);
+            if (vector) this.insertVector.run([encodeVector(vector), id]);
             const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
             const ftsText = c.text.includes("\0") ? c.text.replace(/\0/g, " ") : c.text;
             this.insertFts.run([id, ftsText, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
             const meta = { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine, symbolKeys: symbolKeysOf(c.symbol) };
-            added.push({ id, vector, meta });
+            added.push(vector ? { id, meta, vector } : { id, meta });
         });
         const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
         this.upsertFile.run([file.path, file.hash, file.size, file.mtimeMs, chunks.length, now]);
         return { record, removedIds, added };
+    }
+
+    /** Stores vectors of existing chunks; returns the ids that got one (a chunk deleted meanwhile is skipped). */
+    writeVectors(entries: readonly { id: number; vector: Float32Array }[]): number[] {
+        return entries.filter((e) => this.insertVector.run([encodeVector(e.vector), e.id]).changes > 0).map((e) => e.id);
+    }
+
+    /** Marks chunks the model could not embed, so later runs do not retry them until their file changes. */
+    markFailed(ids: readonly number[]): void {
+        for (const id of ids) this.markFailedStmt.run([id]);
     }
 
     /** Removes a file entirely (chunks, full-text rows, catalog row); returns the removed chunk ids. */
@@ -88,7 +115,8 @@ export class ChunkWriter {
     }
 
     finalize(): void {
-        for (const s of [this.selectIds, this.deleteFts, this.deleteChunks, this.insertChunk, this.insertFts, this.upsertFile, this.deleteFile, this.touch]) {
+        const all = [this.selectIds, this.deleteFts, this.deleteChunks, this.deleteVector, this.insertChunk, this.insertVector, this.markFailedStmt];
+        for (const s of [...all, this.insertFts, this.upsertFile, this.deleteFile, this.touch]) {
             if (!s.isFinalized) s.finalize();
         }
     }

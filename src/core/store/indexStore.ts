@@ -12,6 +12,7 @@ import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { bm25Expression, DB_FILE, setCleanClose, type FtsWeights } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
+import type { ChunkTable } from "./chunkTable";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
 import { TermStats } from "./termStats";
@@ -23,11 +24,14 @@ export type { FileRecord, IndexIdentity, RebuildReason } from "./storeOpen";
 /** A file to store: its catalog entry with content hash. */
 export type FileVersion = FileEntry & { hash: string };
 
-/** One file of a {@link IndexStore.replaceFiles} batch; `vectors[i]` belongs to `chunks[i]`. */
+/**
+ * One file of a {@link IndexStore.replaceFiles} batch. `vectors[i]`, where given, belongs to `chunks[i]`; chunks
+ * without one are stored pending, searchable by keyword until {@link IndexStore.storeVectors} adds theirs.
+ */
 export interface FileBatchEntry {
     file: FileVersion;
     chunks: Chunk[];
-    vectors: Float32Array[];
+    vectors?: readonly (Float32Array | undefined)[];
 }
 
 export interface StoreOpenOptions {
@@ -57,6 +61,7 @@ export class IndexStore {
     private readonly files: Map<string, FileRecord>;
     private readonly hashes = new Map<string, string>();
     private readonly table: VectorTable;
+    private readonly chunkTable: ChunkTable;
     private readonly writer: ChunkWriter | undefined;
     private lastIndexed: number | undefined;
     /** Read-only stores: how far the in-memory state has caught up with the database. */
@@ -78,12 +83,13 @@ export class IndexStore {
         this.identityKey = `${identity.modelId}/${identity.dimensions}d/${identity.instructionSet}/chunker-${identity.chunkerVersion}`;
         this.files = state.files;
         this.table = state.vectors;
+        this.chunkTable = state.chunks;
         for (const f of this.files.values()) {
             this.hashes.set(f.path, f.hash);
             this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
         }
         this.writer = lock ? new ChunkWriter(db) : undefined;
-        this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.table) };
+        this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.chunkTable), maxSeq: state.maxSeq };
         this.termStats = new TermStats(db);
         // Lets lexical search apply the caller's filters inside SQLite, so LIMIT counts only acceptable rows.
         db.function("seek_accept", (id) => (this.acceptFilter ? this.acceptFilter(Number(id)) : true));
@@ -131,9 +137,25 @@ export class IndexStore {
         return this.writer === undefined;
     }
 
-    /** The in-memory vectors, for search (read-only use). */
+    /** The in-memory vectors of the embedded chunks, for search (read-only use). */
     get vectors(): VectorTable {
         return this.table;
+    }
+
+    /** Every stored chunk's metadata, embedded or not (read-only use). */
+    get chunks(): ChunkTable {
+        return this.chunkTable;
+    }
+
+    /** Ids of the chunks still waiting for a vector (neither embedded nor failed). */
+    pendingChunkIds(): number[] {
+        const pending: number[] = [];
+        const chunks = this.chunkTable;
+        for (let slot = 0; slot < chunks.count; slot++) {
+            const id = chunks.idAt(slot);
+            if (this.table.slotOf(id) === undefined && !chunks.isFailed(id)) pending.push(id);
+        }
+        return pending;
     }
 
     /** path -> content hash of every indexed file. A live view: it changes as the store is written. */
@@ -147,7 +169,7 @@ export class IndexStore {
      */
     refresh(): boolean {
         if (this.writer || this.closed) return false;
-        const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), this.table, this.position));
+        const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), { chunks: this.chunkTable, vectors: this.table }, this.position));
         if (!files) return false;
         this.files.clear();
         this.hashes.clear();
@@ -164,8 +186,8 @@ export class IndexStore {
         return this.files.get(path);
     }
 
-    /** Replaces one file's chunks, vectors and catalog row in one transaction. */
-    replaceFile(entry: FileVersion, chunks: Chunk[], vectors: Float32Array[]): void {
+    /** Replaces one file's chunks, vectors (where given) and catalog row in one transaction. */
+    replaceFile(entry: FileVersion, chunks: Chunk[], vectors?: Float32Array[]): void {
         this.replaceFiles([{ file: entry, chunks, vectors }]);
     }
 
@@ -175,7 +197,7 @@ export class IndexStore {
         for (const e of batch) this.checkEntry(e);
         if (batch.length === 0) return;
         const now = Date.now();
-        const written = this.transaction(() => batch.map((e) => writer.writeFile(e.file, e.chunks, e.vectors, now)));
+        const written = this.transaction(() => batch.map((e) => writer.writeFile(e.file, e.chunks, e.vectors ?? [], now)));
         for (const w of written) this.applyWritten(w);
         this.lastIndexed = now;
     }
@@ -187,7 +209,7 @@ export class IndexStore {
         for (let i = 0; i < known.length; i += REMOVE_BATCH) {
             const slice = known.slice(i, i + REMOVE_BATCH);
             const removed = this.transaction(() => slice.map((p) => writer.removeFile(p)));
-            removed.flat().forEach((id) => this.table.remove(id));
+            removed.flat().forEach((id) => this.forget(id));
             for (const p of slice) {
                 this.files.delete(p);
                 this.hashes.delete(p);
@@ -203,6 +225,30 @@ export class IndexStore {
         if (this.retrying(() => writer.touchFile(entry.path, entry.hash, entry.size, entry.mtimeMs))) {
             this.files.set(entry.path, { ...rec, size: entry.size, mtimeMs: entry.mtimeMs });
         }
+    }
+
+    /**
+     * Stores vectors of stored chunks in one transaction. A chunk deleted meanwhile (its file changed while the model
+     * worked) is skipped; returns how many were stored.
+     */
+    storeVectors(entries: readonly { id: number; vector: Float32Array }[]): number {
+        const writer = this.writable();
+        for (const e of entries) this.checkVector(`chunk ${e.id}`, e.vector);
+        if (entries.length === 0) return 0;
+        const stored = new Set(this.transaction(() => writer.writeVectors(entries)));
+        for (const e of entries) {
+            const meta = this.chunkTable.metaOf(e.id);
+            if (stored.has(e.id) && meta) this.table.add(e.id, e.vector, meta);
+        }
+        return stored.size;
+    }
+
+    /** Marks chunks the model could not embed; they stay searchable by keyword and are not retried. */
+    markEmbedFailed(ids: readonly number[]): void {
+        const writer = this.writable();
+        if (ids.length === 0) return;
+        this.transaction(() => writer.markFailed(ids));
+        for (const id of ids) this.chunkTable.markFailed(id);
     }
 
     getChunk(id: number): StoredChunk | undefined {
@@ -264,8 +310,15 @@ export class IndexStore {
         return this.retrying(() => this.termStats.documentFrequencies(terms, this.table.count));
     }
 
-    counts(): { files: number; chunks: number; lastIndexedAt?: number } {
-        return { files: this.files.size, chunks: this.table.count, lastIndexedAt: this.lastIndexed };
+    /** Files, chunks, chunks with a vector, chunks the model failed on. */
+    counts(): { files: number; chunks: number; embedded: number; failed: number; lastIndexedAt?: number } {
+        return {
+            files: this.files.size,
+            chunks: this.chunkTable.count,
+            embedded: this.table.count,
+            failed: this.chunkTable.failedCount,
+            lastIndexedAt: this.lastIndexed,
+        };
     }
 
     /** Size of the database and its journal. */
@@ -308,21 +361,32 @@ export class IndexStore {
     }
 
     private checkEntry(e: FileBatchEntry): void {
-        if (e.chunks.length !== e.vectors.length) {
+        if (e.vectors && e.chunks.length !== e.vectors.length) {
             throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.vectors.length} vectors`);
         }
-        for (const v of e.vectors) {
-            if (v.length !== this.identity.dimensions) {
-                throw new CoreError("badInput", `${e.file.path}: vector of ${v.length} values, index has ${this.identity.dimensions}`);
-            }
+        for (const v of e.vectors ?? []) if (v) this.checkVector(e.file.path, v);
+    }
+
+    private checkVector(what: string, v: Float32Array): void {
+        if (v.length !== this.identity.dimensions) {
+            throw new CoreError("badInput", `${what}: vector of ${v.length} values, index has ${this.identity.dimensions}`);
         }
     }
 
     private applyWritten(w: WrittenFile): void {
-        for (const id of w.removedIds) this.table.remove(id);
-        for (const a of w.added) this.table.add(a.id, a.vector, a.meta);
+        for (const id of w.removedIds) this.forget(id);
+        for (const a of w.added) {
+            this.chunkTable.add(a.id, a.meta);
+            if (a.vector) this.table.add(a.id, a.vector, a.meta);
+        }
         this.files.set(w.record.path, w.record);
         this.hashes.set(w.record.path, w.record.hash);
+    }
+
+    /** Drops a deleted chunk from memory. */
+    private forget(id: number): void {
+        this.chunkTable.remove(id);
+        this.table.remove(id);
     }
 
     /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error. */

@@ -6,16 +6,16 @@
 import type { Database } from "node-sqlite3-wasm";
 
 /** Version of the table layout below. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Database file name inside the index directory. */
 export const DB_FILE = "index.db";
 
 /**
- * 16 KiB pages. A chunk row (1.5 KiB vector + 1-1.5 KiB text) is 2.5-3 KiB, and rows do not span pages: 4 KiB
- * pages hold one row and waste a third; 8 KiB pages hold two ~2.9 KiB rows and waste 2.3 KiB. Measured on
- * 10k synthetic chunks (1.2 KiB text): 5,467 B/chunk at 8 KiB, 4,663 at 16 KiB, 4,394 at 32 KiB, same search
- * latency; 16 KiB keeps most of the gain without 32 KiB's read amplification for single-row lookups.
+ * 16 KiB pages. Measured (schema 1, when a chunk row held its 1.5 KiB vector and 1-1.5 KiB of text) on 10k
+ * synthetic chunks: 5,467 B/chunk at 8 KiB pages, 4,663 at 16 KiB, 4,394 at 32 KiB, same search latency; 16 KiB
+ * keeps most of the gain without 32 KiB's read amplification for single-row lookups. Vector rows (1.5 KiB) pack
+ * ten to a 16 KiB page.
  * Only takes effect on a new database.
  */
 export const PAGE_SIZE = 16384;
@@ -67,8 +67,11 @@ export const FTS_TOKENIZE = "porter unicode61 remove_diacritics 2";
 export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt", cleanClose: "cleanClose" } as const;
 
 /**
- * Tables. `vector` sits before `text` in chunks so that loading vectors never has to walk a long text's overflow
- * pages. chunks_fts is contentless (it stores only the inverted index, not a second copy of the text) with
+ * Tables. Chunks and their vectors are apart: a chunk is complete (text, metadata, full-text row) as soon as it is
+ * stored, and its vector arrives later, when the model gets to it (the two-stage index, indexer.ts). `vectors.seq`
+ * grows with every vector stored, so a reader in another process loads exactly the vectors added since it last
+ * looked (readerSync.ts). `embed_failed` marks chunks the model could not embed, so they are not retried forever.
+ * chunks_fts is contentless (it stores only the inverted index, not a second copy of the text) with
  * contentless_delete so rows can still be deleted by rowid (= chunks.id). Porter stemming on top of unicode61 lets
  * "parsing" find "parse" in prose and identifiers alike; queries are stemmed the same way.
  */
@@ -91,10 +94,15 @@ CREATE TABLE chunks(
     kind TEXT NOT NULL,
     symbol TEXT,
     symbol_kind TEXT,
-    vector BLOB NOT NULL,
+    embed_failed INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL
 );
 CREATE INDEX chunks_by_path ON chunks(path, start_line);
+CREATE TABLE vectors(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    chunk_id INTEGER NOT NULL UNIQUE,
+    vector BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(
     text, idents, path, symbol,
     content='', contentless_delete=1,
@@ -103,7 +111,7 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5(
 `;
 
 /** Every table and index the store needs; a database missing one is treated as corrupt. */
-export const REQUIRED_OBJECTS = ["meta", "files", "chunks", "chunks_by_path", "chunks_fts"];
+export const REQUIRED_OBJECTS = ["meta", "files", "chunks", "chunks_by_path", "vectors", "chunks_fts"];
 
 /** Connection settings, applied on every open. page_size only matters before the first table exists. */
 export function applyPragmas(db: Database, readOnly: boolean): void {

@@ -1,14 +1,14 @@
 /**
- * Reading the catalog and the vectors from the database into memory: used when a store opens, and by read-only
- * stores to catch up with a writer in another process (readerSync.ts).
+ * Reading the catalog, the chunk metadata and the vectors from the database into memory: used when a store opens,
+ * and by read-only stores to catch up with a writer in another process (readerSync.ts).
  */
 import type { Database } from "node-sqlite3-wasm";
 import { symbolKeysOf } from "../search/lexical";
 import type { FileKind } from "../types";
-import type { RebuildReason } from "./storeOpen";
+import type { ChunkTable } from "./chunkTable";
 import { decodeVector, type VectorTable } from "./vectorTable";
 
-/** Rows per statement while loading vectors (between batches a reader refreshes its lock's heartbeat). */
+/** Rows per statement while loading (between batches a reader refreshes its lock's heartbeat). */
 const LOAD_BATCH_ROWS = 4096;
 
 /** One catalog row: a file as it was when indexed. */
@@ -23,6 +23,9 @@ export interface FileRecord {
     indexedAt: number;
 }
 
+/** Why an open started over with an empty index. */
+export type RebuildReason = "identityChanged" | "corrupt";
+
 /** A problem found by validation (as opposed to an error SQLite raised). */
 export class InvalidStore extends Error {
     constructor(
@@ -31,6 +34,11 @@ export class InvalidStore extends Error {
     ) {
         super(message);
     }
+}
+
+/** SQLite's counter of commits by other connections (compare values from one connection only). */
+export function dataVersion(db: Database): number {
+    return Number(db.get("PRAGMA data_version")?.data_version ?? 0);
 }
 
 /** Every catalog row, by path. */
@@ -51,13 +59,13 @@ export function readCatalog(db: Database): Map<string, FileRecord> {
 }
 
 /**
- * Adds every chunk with id > `afterId` to `table`, in id order, `LOAD_BATCH_ROWS` per statement; `onBatch` runs
- * between batches. Throws InvalidStore for a malformed vector or a chunk of a file missing from `files`.
- * Returns the highest id loaded (or `afterId`).
+ * Adds every chunk with id > `afterId` to `chunks`, in id order, `LOAD_BATCH_ROWS` per statement; `onBatch` runs
+ * between batches. Throws InvalidStore for a chunk of a file missing from `files`. Returns the highest id loaded
+ * (or `afterId`).
  */
-export function loadVectorsInto(table: VectorTable, db: Database, files: Map<string, FileRecord>, afterId: number, onBatch: () => void): number {
+export function loadChunksInto(chunks: ChunkTable, db: Database, files: Map<string, FileRecord>, afterId: number, onBatch: () => void): number {
     const stmt = db.prepare(
-        "SELECT id, path, start_line, end_line, language, kind, symbol, vector FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+        "SELECT id, path, start_line, end_line, language, kind, symbol, embed_failed FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
     );
     let after = afterId;
     try {
@@ -66,8 +74,6 @@ export function loadVectorsInto(table: VectorTable, db: Database, files: Map<str
             for (const r of rows) {
                 const id = Number(r.id);
                 const path = String(r.path);
-                const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, table.dimensions) : undefined;
-                if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
                 if (!files.has(path)) throw new InvalidStore("corrupt", `chunk ${id} belongs to ${path}, which is not in the catalog`);
                 const meta = {
                     path,
@@ -77,8 +83,37 @@ export function loadVectorsInto(table: VectorTable, db: Database, files: Map<str
                     endLine: Number(r.end_line),
                     symbolKeys: symbolKeysOf(typeof r.symbol === "string" ? r.symbol : undefined),
                 };
-                table.add(id, vector, meta);
+                chunks.add(id, meta, Number(r.embed_failed) === 1);
                 after = id;
+            }
+            if (rows.length < LOAD_BATCH_ROWS) break;
+            onBatch();
+        }
+    } finally {
+        stmt.finalize();
+    }
+    return after;
+}
+
+/**
+ * Adds every vector stored after `afterSeq` to `table`, with its chunk's metadata from `chunks` (load the chunks
+ * first). Throws InvalidStore for a malformed vector or a vector of a chunk that does not exist. Returns the highest
+ * seq loaded (or `afterSeq`).
+ */
+export function loadVectorsInto(table: VectorTable, chunks: ChunkTable, db: Database, afterSeq: number, onBatch: () => void): number {
+    const stmt = db.prepare("SELECT seq, chunk_id, vector FROM vectors WHERE seq > ? ORDER BY seq LIMIT ?");
+    let after = afterSeq;
+    try {
+        for (;;) {
+            const rows = stmt.all([after, LOAD_BATCH_ROWS]);
+            for (const r of rows) {
+                const id = Number(r.chunk_id);
+                const vector = r.vector instanceof Uint8Array ? decodeVector(r.vector, table.dimensions) : undefined;
+                if (!vector) throw new InvalidStore("corrupt", `chunk ${id} has a malformed vector`);
+                const meta = chunks.metaOf(id);
+                if (!meta) throw new InvalidStore("corrupt", `a vector belongs to chunk ${id}, which does not exist`);
+                table.add(id, vector, meta);
+                after = Number(r.seq);
             }
             if (rows.length < LOAD_BATCH_ROWS) break;
             onBatch();

@@ -11,9 +11,10 @@ import type { Logger } from "../types";
 import { moveAside } from "./corruptArchive";
 import { applyPragmas, createSchema, DB_FILE, META, REQUIRED_OBJECTS, SCHEMA_VERSION, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, hasHotJournal, journalPath, recoverHotJournal, sleepSync, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
-import { dataVersion } from "./readerSync";
+import { ChunkTable } from "./chunkTable";
+import { highestSeq } from "./readerSync";
 import { writerActive } from "./storeLock";
-import { InvalidStore, loadVectorsInto, readCatalog, type FileRecord } from "./stateLoader";
+import { dataVersion, InvalidStore, loadChunksInto, loadVectorsInto, readCatalog, type FileRecord, type RebuildReason } from "./stateLoader";
 import { VectorTable } from "./vectorTable";
 
 /** Attempts at opening while another process keeps the database busy. */
@@ -35,14 +36,16 @@ export interface IndexIdentity {
     chunkerVersion: string;
 }
 
-/** Why an open started over with an empty index. */
-export type RebuildReason = "identityChanged" | "corrupt";
-
-export type { FileRecord } from "./stateLoader";
+export type { FileRecord, RebuildReason } from "./stateLoader";
 
 export interface LoadedState {
     files: Map<string, FileRecord>;
+    /** Every chunk's metadata, embedded or not. */
+    chunks: ChunkTable;
+    /** The embedded chunks' vectors. */
     vectors: VectorTable;
+    /** Highest vector seq loaded (see readerSync.ts). */
+    maxSeq: number;
     /** Read-only opens: PRAGMA data_version inside the snapshot transaction (see readerSync.ts). */
     dataVersion?: number;
 }
@@ -213,21 +216,23 @@ function quickCheck(db: Database): void {
 }
 
 /**
- * Reads the catalog and every vector, checking that catalog, chunks and full-text rows agree. `onBatch` runs
- * between vector batches.
+ * Reads the catalog, every chunk's metadata and every vector, checking that catalog, chunks, full-text rows and
+ * vectors agree. `onBatch` runs between batches.
  */
 function loadState(db: Database, dimensions: number, onBatch: () => void = () => undefined): LoadedState {
     const files = readCatalog(db);
     let expectedChunks = 0;
     for (const f of files.values()) expectedChunks += f.chunkCount;
-    const vectors = new VectorTable(dimensions);
-    loadVectorsInto(vectors, db, files, -1, onBatch);
-    if (vectors.count !== expectedChunks) {
-        throw new InvalidStore("corrupt", `catalog lists ${expectedChunks} chunks but ${vectors.count} are stored`);
+    const chunks = new ChunkTable();
+    loadChunksInto(chunks, db, files, -1, onBatch);
+    if (chunks.count !== expectedChunks) {
+        throw new InvalidStore("corrupt", `catalog lists ${expectedChunks} chunks but ${chunks.count} are stored`);
     }
     const ftsRows = Number(db.get("SELECT count(*) AS n FROM chunks_fts_docsize")?.n ?? -1);
-    if (ftsRows !== vectors.count) throw new InvalidStore("corrupt", `${ftsRows} full-text rows for ${vectors.count} chunks`);
-    return { files, vectors };
+    if (ftsRows !== chunks.count) throw new InvalidStore("corrupt", `${ftsRows} full-text rows for ${chunks.count} chunks`);
+    const vectors = new VectorTable(dimensions);
+    loadVectorsInto(vectors, chunks, db, -1, onBatch);
+    return { files, chunks, vectors, maxSeq: highestSeq(db) };
 }
 
 function fileSize(path: string): number {

@@ -7,6 +7,7 @@
 import { endianness } from "node:os";
 import { dot, SimdKernel } from "../search/simdKernel";
 import type { FileKind } from "../types";
+import type { ChunkMeta, MetaColumns } from "./chunkTable";
 
 /** First allocation, in rows. */
 const INITIAL_CAPACITY = 1024;
@@ -15,18 +16,10 @@ const GROWTH_FACTOR = 1.5;
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
-/** Chunk fields kept beside each vector, for filtering without touching the database. */
-export interface SlotMeta {
-    path: string;
-    kind: FileKind;
-    language: string;
-    startLine: number;
-    endLine: number;
-    /** The symbol's keys (lexical.ts symbolKeysOf), space-separated; absent or "" without a symbol. */
-    symbolKeys?: string;
-}
+/** Chunk fields kept beside each vector, for filtering the scan without touching the database. */
+export type SlotMeta = Pick<ChunkMeta, "path" | "kind" | "language" | "startLine" | "endLine">;
 
-export class VectorTable {
+export class VectorTable implements MetaColumns {
     /** Row-major vectors; only the first `count * dimensions` values are live. Replaced when the table grows. */
     data: Float32Array;
     /** Where rows live when SIMD scanning is available: the kernel's wasm memory (else a plain array). */
@@ -38,7 +31,6 @@ export class VectorTable {
     private readonly paths: string[] = [];
     private readonly kinds: FileKind[] = [];
     private readonly languages: string[] = [];
-    private readonly symbolKeys: string[] = [];
     private readonly slotById = new Map<number, number>();
     private size = 0;
 
@@ -78,24 +70,6 @@ export class VectorTable {
         return this.languages[slot];
     }
 
-    /**
-     * Slots whose symbol is exactly `key` (a symbolKey): the definitions an identifier query names. Exact where a
-     * full-text match on the word would also return every `FieldVisitor` for `Visitor`. A linear pass that
-     * allocates nothing per row: this runs on every identifier query.
-     */
-    slotsWithSymbol(key: string): number[] {
-        const out: number[] = [];
-        for (let slot = 0; slot < this.size; slot++) {
-            if (hasKey(this.symbolKeys[slot], key)) out.push(slot);
-        }
-        return out;
-    }
-
-    /** The slot's symbol keys, space-separated ("" without a symbol). */
-    symbolKeysAt(slot: number): string {
-        return this.symbolKeys[slot];
-    }
-
     startLineAt(slot: number): number {
         return this.starts[slot];
     }
@@ -122,7 +96,6 @@ export class VectorTable {
         this.paths[slot] = meta.path;
         this.kinds[slot] = meta.kind;
         this.languages[slot] = meta.language;
-        this.symbolKeys[slot] = meta.symbolKeys ?? "";
         this.slotById.set(id, slot);
     }
 
@@ -141,13 +114,11 @@ export class VectorTable {
             this.paths[slot] = this.paths[last];
             this.kinds[slot] = this.kinds[last];
             this.languages[slot] = this.languages[last];
-            this.symbolKeys[slot] = this.symbolKeys[last];
             this.slotById.set(this.ids[slot], slot);
         }
         this.paths.length = last;
         this.kinds.length = last;
         this.languages.length = last;
-        this.symbolKeys.length = last;
     }
 
     /**
@@ -213,13 +184,4 @@ export function decodeVector(bytes: Uint8Array, dimensions: number): Float32Arra
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < dimensions; i++) out[i] = view.getFloat32(i * 4, true);
     return out;
-}
-
-/** True when the space-separated `keys` hold `key` as a whole word. */
-function hasKey(keys: string, key: string): boolean {
-    for (let at = keys.indexOf(key); at >= 0; at = keys.indexOf(key, at + 1)) {
-        const end = at + key.length;
-        if ((at === 0 || keys.charCodeAt(at - 1) === 32) && (end === keys.length || keys.charCodeAt(end) === 32)) return true;
-    }
-    return false;
 }

@@ -21,7 +21,7 @@ export interface IndexSnapshot {
     files: string[];
     /** Problems found inside the one database (not by comparison): empty when consistent. */
     problems: string[];
-    /** Vector byte length of every chunk (all equal when consistent). */
+    /** Vector byte length of every embedded chunk (all equal when consistent). */
     vectorBytes: number;
     /** The copy had a hot journal (an interrupted write) that was rolled back before reading. */
     hadHotJournal: boolean;
@@ -59,10 +59,14 @@ export function readSnapshot(indexDir: string): IndexSnapshot {
         const integrity = db.all("PRAGMA integrity_check").map((r) => String(Object.values(r)[0]));
         if (integrity.join() !== "ok") problems.push(`integrity_check: ${integrity.slice(0, 3).join("; ")}`);
         const rows = db.all(
-            "SELECT id, path, start_line, end_line, language, kind, symbol, length(vector) AS vbytes, text FROM chunks",
-        ) as { id: number; path: string; start_line: number; end_line: number; language: string; kind: string; symbol: string | null; vbytes: number; text: string }[];
+            "SELECT c.id, c.path, c.start_line, c.end_line, c.language, c.kind, c.symbol, length(v.vector) AS vbytes, c.text " +
+                "FROM chunks c LEFT JOIN vectors v ON v.chunk_id = c.id",
+        ) as { id: number; path: string; start_line: number; end_line: number; language: string; kind: string; symbol: string | null; vbytes: number | null; text: string }[];
         const chunks = rows.map((r) => [JSON.stringify(r.path), r.start_line, r.end_line, r.language, r.kind, r.symbol ?? "", sha(r.text)].join("\t")).sort();
-        const vbytes = new Set(rows.map((r) => r.vbytes));
+        // Chunks still waiting for the model have no vector (the two-stage index); every stored vector has one size.
+        const vbytes = new Set(rows.flatMap((r) => (r.vbytes === null ? [] : [r.vbytes])));
+        const orphans = Number((db.get("SELECT count(*) AS n FROM vectors WHERE chunk_id NOT IN (SELECT id FROM chunks)") as { n: number }).n);
+        if (orphans > 0) problems.push(`${orphans} vectors of chunks that do not exist`);
         if (vbytes.size > 1) problems.push(`vectors of different sizes: ${[...vbytes].join(", ")}`);
         const fileRows = db.all("SELECT path, hash, chunk_count FROM files") as { path: string; hash: string; chunk_count: number }[];
         const files = fileRows.map((f) => `${JSON.stringify(f.path)}\t${f.hash}\t${f.chunk_count}`).sort();

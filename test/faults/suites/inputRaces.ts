@@ -85,19 +85,20 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
             stamp("late.ts", 1);
             const first = "f/file79.ts";
             let fired = false;
-            const embedder = new HookEmbedder(384, () => {
-                if (fired) return;
-                fired = true;
-                // First batch is read and chunked: delete a file not read yet, rewrite one not read yet and one already read.
-                unlinkSync(join(root, "victim.ts"));
-                writeFileSync(join(root, "late.ts"), goodSource(marker("latenew")));
-                writeFileSync(join(root, first), goodSource(marker("earlynew")) + "// longer now\n");
-            });
+            const embedder = new HookEmbedder(384, () => undefined);
             tally.fault(3);
             const indexDir = join(work, "index");
             const engine = await SeekEngine.open({ folder: root, indexDir, embedder });
             try {
-                await drain(engine);
+                // The run is pulled batch by batch: after the first keyword-stage batch is stored, the next one is
+                // not read yet. Delete a file not read yet, rewrite one not read yet and one already read.
+                for await (const p of engine.run()) {
+                    if (fired || p.phase !== "chunking" || p.filesDone === 0) continue;
+                    fired = true;
+                    unlinkSync(join(root, "victim.ts"));
+                    writeFileSync(join(root, "late.ts"), goodSource(marker("latenew")));
+                    writeFileSync(join(root, first), goodSource(marker("earlynew")) + "// longer now\n");
+                }
                 const skipped = engine.skippedFiles();
                 assert.ok(fired, "the hook never ran");
                 assert.deepEqual(skipped.filter((s) => s.path === "victim.ts").map((s) => s.reason), ["vanished"], JSON.stringify(skipped));
