@@ -11,6 +11,7 @@ import { crashSigns, describe, parseIndexJson, parseSkips, seek, startSeek } fro
 import { goodSource, marker, write, writeCodeCorpus, writeGood } from "../lib/corpus";
 import { removeDir, tempDir, type Scale } from "../lib/env";
 import { HookEmbedder } from "../lib/hookEmbedder";
+import { FILES_PER_BATCH } from "../../../src/core/indexer";
 import { compareSnapshots, indexedPaths, readSnapshot } from "../lib/indexDb";
 import type { Tally } from "../lib/tally";
 
@@ -72,10 +73,11 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
         const work = tempDir("race-core");
         try {
             const root = join(work, "ws");
-            // 80 files fill more than one batch (64 files); files are indexed newest first, so the oldest are last.
+            // More files than one keyword-stage batch; files are indexed newest first, so the oldest are last.
+            const count = FILES_PER_BATCH + 16;
             const base = Date.now() - 3_600_000;
             const stamp = (rel: string, secs: number) => utimesSync(join(root, rel), new Date(base + secs * 1000), new Date(base + secs * 1000));
-            for (let i = 0; i < 80; i++) {
+            for (let i = 0; i < count; i++) {
                 writeGood(root, `f/file${i}.ts`, `early${i}`);
                 stamp(`f/file${i}.ts`, 10 + i);
             }
@@ -83,7 +85,7 @@ export function defineInputRaceSuite(scale: Scale, tally: Tally): void {
             write(root, "late.ts", goodSource(marker("lateold")));
             stamp("victim.ts", 0);
             stamp("late.ts", 1);
-            const first = "f/file79.ts";
+            const first = `f/file${count - 1}.ts`;
             let fired = false;
             const embedder = new HookEmbedder(384, () => undefined);
             tally.fault(3);
