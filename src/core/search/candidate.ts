@@ -3,19 +3,10 @@
  * (where it is, what kind of file, its symbol, its rank and score in each list). Retrievers build candidates
  * (retrieve.ts), rules re-score them (rules/), and one comparison orders them ({@link compareCandidates}).
  */
-import type { FileKind } from "../types";
+import type { ChunkMeta } from "../store/chunkTable";
 
-/** What the index knows about a chunk without reading its text. */
-export interface CandidateMeta {
-    path: string;
-    kind: FileKind;
-    language: string;
-    /** 1-based, inclusive. */
-    startLine: number;
-    endLine: number;
-    /** The symbol's keys (lexical.ts symbolKeysOf), space-separated; "" without a symbol. */
-    symbolKeys: string;
-}
+/** What the index knows about a chunk without reading its text (the chunk table's row). */
+export type CandidateMeta = ChunkMeta;
 
 /** One chunk in the running for a result list. */
 export interface Candidate extends CandidateMeta {
