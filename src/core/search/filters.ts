@@ -4,7 +4,7 @@
  * slots share a path.
  */
 import picomatch from "picomatch";
-import type { MetaColumns } from "../store/chunkTable";
+import type { SlotColumns } from "../store/chunkTable";
 import type { FileKind, SearchOptions } from "../types";
 
 /** A range that must never be returned (the source range of a "find similar"). Lines 1-based inclusive. */
@@ -30,7 +30,7 @@ function globMatcher(patterns: string[]): (path: string) => boolean {
 }
 
 /** Undefined when nothing filters (callers then skip per-row checks). */
-export function slotFilter(table: MetaColumns, opts: FilterOptions): ((slot: number) => boolean) | undefined {
+export function slotFilter(table: SlotColumns, opts: FilterOptions): ((slot: number) => boolean) | undefined {
     const pathOk = pathFilter(opts.include, opts.exclude);
     const kinds = opts.kinds && opts.kinds.length > 0 ? new Set<FileKind>(opts.kinds) : undefined;
     const languages = opts.languages && opts.languages.length > 0 ? new Set(opts.languages.map((l) => l.toLowerCase())) : undefined;

@@ -6,20 +6,16 @@
  * slot, so slot order carries no meaning.
  */
 import type { FileKind } from "../types";
+import { MetaColumns, type SlotMeta } from "./metaColumns";
 
 /** Chunk fields kept in memory, for filtering and ranking without touching the database. */
-export interface ChunkMeta {
-    path: string;
-    kind: FileKind;
-    language: string;
-    startLine: number;
-    endLine: number;
+export interface ChunkMeta extends SlotMeta {
     /** The symbol's keys (lexical.ts symbolKeysOf), space-separated; "" without a symbol. */
     symbolKeys: string;
 }
 
 /** The per-slot columns that search filters read (filters.ts); VectorTable has the same for its rows. */
-export interface MetaColumns {
+export interface SlotColumns {
     readonly count: number;
     idAt(slot: number): number;
     slotOf(id: number): number | undefined;
@@ -30,13 +26,9 @@ export interface MetaColumns {
     endLineAt(slot: number): number;
 }
 
-export class ChunkTable implements MetaColumns {
+export class ChunkTable implements SlotColumns {
     private readonly ids: number[] = [];
-    private readonly paths: string[] = [];
-    private readonly kinds: FileKind[] = [];
-    private readonly languages: string[] = [];
-    private readonly starts: number[] = [];
-    private readonly ends: number[] = [];
+    private readonly meta = new MetaColumns();
     private readonly symbolKeys: string[] = [];
     private readonly slotById = new Map<number, number>();
     /** Chunks the model failed on: not pending any more, never in VectorTable. */
@@ -59,23 +51,23 @@ export class ChunkTable implements MetaColumns {
     }
 
     pathAt(slot: number): string {
-        return this.paths[slot];
+        return this.meta.pathAt(slot);
     }
 
     kindAt(slot: number): FileKind {
-        return this.kinds[slot];
+        return this.meta.kindAt(slot);
     }
 
     languageAt(slot: number): string {
-        return this.languages[slot];
+        return this.meta.languageAt(slot);
     }
 
     startLineAt(slot: number): number {
-        return this.starts[slot];
+        return this.meta.startLineAt(slot);
     }
 
     endLineAt(slot: number): number {
-        return this.ends[slot];
+        return this.meta.endLineAt(slot);
     }
 
     symbolKeysAt(slot: number): string {
@@ -89,25 +81,14 @@ export class ChunkTable implements MetaColumns {
     }
 
     metaAt(slot: number): ChunkMeta {
-        return {
-            path: this.paths[slot],
-            kind: this.kinds[slot],
-            language: this.languages[slot],
-            startLine: this.starts[slot],
-            endLine: this.ends[slot],
-            symbolKeys: this.symbolKeys[slot],
-        };
+        return { ...this.meta.metaAt(slot), symbolKeys: this.symbolKeys[slot] };
     }
 
     add(id: number, meta: ChunkMeta, failed = false): void {
         if (this.slotById.has(id)) this.remove(id);
         this.slotById.set(id, this.ids.length);
+        this.meta.set(this.ids.length, meta);
         this.ids.push(id);
-        this.paths.push(meta.path);
-        this.kinds.push(meta.kind);
-        this.languages.push(meta.language);
-        this.starts.push(meta.startLine);
-        this.ends.push(meta.endLine);
         this.symbolKeys.push(meta.symbolKeys);
         if (failed) this.failed.add(id);
     }
@@ -118,17 +99,14 @@ export class ChunkTable implements MetaColumns {
         this.slotById.delete(id);
         this.failed.delete(id);
         const last = this.ids.length - 1;
+        this.meta.removeAt(slot, last + 1);
         if (slot !== last) {
             this.ids[slot] = this.ids[last];
-            this.paths[slot] = this.paths[last];
-            this.kinds[slot] = this.kinds[last];
-            this.languages[slot] = this.languages[last];
-            this.starts[slot] = this.starts[last];
-            this.ends[slot] = this.ends[last];
             this.symbolKeys[slot] = this.symbolKeys[last];
             this.slotById.set(this.ids[slot], slot);
         }
-        for (const column of [this.ids, this.paths, this.kinds, this.languages, this.starts, this.ends, this.symbolKeys]) column.length = last;
+        this.ids.length = last;
+        this.symbolKeys.length = last;
     }
 
     markFailed(id: number): void {

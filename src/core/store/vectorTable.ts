@@ -7,7 +7,10 @@
 import { endianness } from "node:os";
 import { dot, SimdKernel } from "../search/simdKernel";
 import type { FileKind } from "../types";
-import type { ChunkMeta, MetaColumns } from "./chunkTable";
+import type { SlotColumns } from "./chunkTable";
+import { MetaColumns, type SlotMeta } from "./metaColumns";
+
+export type { SlotMeta } from "./metaColumns";
 
 /** First allocation, in rows. */
 const INITIAL_CAPACITY = 1024;
@@ -16,21 +19,15 @@ const GROWTH_FACTOR = 1.5;
 
 const LITTLE_ENDIAN = endianness() === "LE";
 
-/** Chunk fields kept beside each vector, for filtering the scan without touching the database. */
-export type SlotMeta = Pick<ChunkMeta, "path" | "kind" | "language" | "startLine" | "endLine">;
-
-export class VectorTable implements MetaColumns {
+export class VectorTable implements SlotColumns {
     /** Row-major vectors; only the first `count * dimensions` values are live. Replaced when the table grows. */
     data: Float32Array;
     /** Where rows live when SIMD scanning is available: the kernel's wasm memory (else a plain array). */
     private readonly kernel: SimdKernel | undefined;
     private scoresJs: Float32Array = new Float32Array(0);
     private ids: Float64Array;
-    private starts: Int32Array;
-    private ends: Int32Array;
-    private readonly paths: string[] = [];
-    private readonly kinds: FileKind[] = [];
-    private readonly languages: string[] = [];
+    /** Chunk fields kept beside each vector, for filtering the scan without touching the database. */
+    private readonly meta = new MetaColumns();
     private readonly slotById = new Map<number, number>();
     private size = 0;
 
@@ -41,8 +38,6 @@ export class VectorTable implements MetaColumns {
             ? new Float32Array(this.kernel.memory.buffer, 0, INITIAL_CAPACITY * dimensions)
             : new Float32Array(INITIAL_CAPACITY * dimensions);
         this.ids = new Float64Array(INITIAL_CAPACITY);
-        this.starts = new Int32Array(INITIAL_CAPACITY);
-        this.ends = new Int32Array(INITIAL_CAPACITY);
     }
 
     /** Number of live rows. */
@@ -59,23 +54,23 @@ export class VectorTable implements MetaColumns {
     }
 
     pathAt(slot: number): string {
-        return this.paths[slot];
+        return this.meta.pathAt(slot);
     }
 
     kindAt(slot: number): FileKind {
-        return this.kinds[slot];
+        return this.meta.kindAt(slot);
     }
 
     languageAt(slot: number): string {
-        return this.languages[slot];
+        return this.meta.languageAt(slot);
     }
 
     startLineAt(slot: number): number {
-        return this.starts[slot];
+        return this.meta.startLineAt(slot);
     }
 
     endLineAt(slot: number): number {
-        return this.ends[slot];
+        return this.meta.endLineAt(slot);
     }
 
     /** A view (not a copy) of one row; valid until the table next changes. */
@@ -91,11 +86,7 @@ export class VectorTable implements MetaColumns {
         const slot = this.size++;
         this.data.set(vector, slot * this.dimensions);
         this.ids[slot] = id;
-        this.starts[slot] = meta.startLine;
-        this.ends[slot] = meta.endLine;
-        this.paths[slot] = meta.path;
-        this.kinds[slot] = meta.kind;
-        this.languages[slot] = meta.language;
+        this.meta.set(slot, meta);
         this.slotById.set(id, slot);
     }
 
@@ -109,16 +100,9 @@ export class VectorTable implements MetaColumns {
             const d = this.dimensions;
             this.data.copyWithin(slot * d, last * d, (last + 1) * d);
             this.ids[slot] = this.ids[last];
-            this.starts[slot] = this.starts[last];
-            this.ends[slot] = this.ends[last];
-            this.paths[slot] = this.paths[last];
-            this.kinds[slot] = this.kinds[last];
-            this.languages[slot] = this.languages[last];
             this.slotById.set(this.ids[slot], slot);
         }
-        this.paths.length = last;
-        this.kinds.length = last;
-        this.languages.length = last;
+        this.meta.removeAt(slot, last + 1);
     }
 
     /**
@@ -157,12 +141,10 @@ export class VectorTable implements MetaColumns {
             this.data = data;
         }
         this.ids = copyInto(new Float64Array(capacity), this.ids, this.size);
-        this.starts = copyInto(new Int32Array(capacity), this.starts, this.size);
-        this.ends = copyInto(new Int32Array(capacity), this.ends, this.size);
     }
 }
 
-function copyInto<T extends Float64Array | Int32Array>(target: T, source: T, count: number): T {
+function copyInto<T extends Float64Array>(target: T, source: T, count: number): T {
     target.set(source.subarray(0, count) as never);
     return target;
 }
