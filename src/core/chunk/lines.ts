@@ -2,7 +2,7 @@
  * Line bookkeeping shared by every chunker, and the line-window chunker used for everything without structure
  * (and as the fallback inside structured files for ranges over the token budget).
  */
-import type { Piece } from "./pieces";
+import type { Piece } from "./piece";
 import { rawTokenUnits, unitsToTokens } from "./tokens";
 
 /**
