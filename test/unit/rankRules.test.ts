@@ -28,6 +28,7 @@ const NEUTRAL: RankConfig = {
     pathMatchWeight: 0,
     codeSaturation: 1,
     proseSaturation: 1,
+    saturationTieRatio: 1,
 };
 
 function cand(id: number, path: string, score: number, extra: Partial<Candidate> = {}): Candidate {
@@ -64,6 +65,11 @@ describe("rule: saturation", () => {
     });
     it("off: raw order", () => {
         assert.deepEqual(order(cands, ctx("q", { codeSaturation: 0.5, disabledRules: ["saturation"] })), ["a.go#1", "a.go#2", "b.go#4", "a.go#3"]);
+    });
+    it("a chunk nearly as good as its file's best is a second answer, not an echo", () => {
+        const close = [cand(1, "a.go", 0.9), cand(2, "a.go", 0.85), cand(3, "b.go", 0.75)];
+        assert.deepEqual(order(close, ctx("q", { codeSaturation: 0.5, saturationTieRatio: 0.9 })), ["a.go#1", "a.go#2", "b.go#3"]);
+        assert.deepEqual(order(close, ctx("q", { codeSaturation: 0.5, saturationTieRatio: 1 })), ["a.go#1", "b.go#3", "a.go#2"]);
     });
     it("docs sections decay on their own setting", () => {
         const docs = cands.map((c) => ({ ...c, path: c.path.replace(".go", ".md"), kind: "docs" as const }));
@@ -175,12 +181,13 @@ describe("merging a file's neighbouring chunks", () => {
     });
     const ranked = [chunk(1, 1, ["interface A {", "}"]), chunk(2, 4, ["function f() {", "}"])];
     it("joins chunks apart by blank lines that hold no chunk, filling the gap", () => {
-        const [hit, ...rest] = mergeOverlapping(ranked, 150, () => true);
+        const [hit, ...rest] = mergeOverlapping(ranked, 150, () => true, 2);
         assert.equal(rest.length, 0);
         assert.deepEqual([hit.startLine, hit.endLine], [1, 5]);
         assert.equal(hit.text, "interface A {\n}\n\nfunction f() {\n}");
     });
     it("keeps them apart when the gap holds another chunk", () => {
-        assert.equal(mergeOverlapping(ranked, 150, () => false).length, 2);
+        assert.equal(mergeOverlapping(ranked, 150, () => false, 2).length, 2);
+        assert.equal(mergeOverlapping(ranked, 150, () => true, 0).length, 2, "0 = touching only");
     });
 });

@@ -4,9 +4,6 @@
  */
 import type { Hit, StoredChunk } from "../types";
 
-/** Lines between two chunks that may still join them, when they are blank. */
-export const MAX_BLANK_GAP = 2;
-
 /** True when lines from..to (1-based, inclusive) of a file hold no chunk. */
 export type BlankGap = (path: string, from: number, to: number) => boolean;
 
@@ -18,16 +15,16 @@ export interface ScoredChunk {
 /**
  * Merges in rank order: a chunk that overlaps or touches a better hit of the same file extends it, unless the
  * union would exceed `maxMergedLines`; a chunk inside a better hit's range adds nothing and is dropped. "Touches"
- * includes a gap of up to {@link MAX_BLANK_GAP} lines that `blankGap` confirms holds no chunk (the chunker puts
+ * includes a gap of up to `maxBlankGap` lines that `blankGap` confirms holds no chunk (the chunker puts
  * every non-blank line in some chunk, so such lines are blank): a function and the declarations just above it,
  * separated by an empty line, are one place in the file.
  */
-export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number, blankGap: BlankGap = () => false): Hit[] {
+export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number, blankGap: BlankGap = () => false, maxBlankGap = 0): Hit[] {
     const hits: Hit[] = [];
     const byPath = new Map<string, Hit[]>();
     for (const { chunk, score } of ranked) {
         const same = byPath.get(chunk.path) ?? [];
-        const target = same.find((h) => adjacent(h, chunk, blankGap));
+        const target = same.find((h) => adjacent(h, chunk, blankGap, maxBlankGap));
         if (target && chunk.startLine >= target.startLine && chunk.endLine <= target.endLine) continue;
         if (target && extend(target, chunk, maxMergedLines)) continue;
         const hit = toHit(chunk, score);
@@ -39,10 +36,10 @@ export function mergeOverlapping(ranked: ScoredChunk[], maxMergedLines: number, 
 }
 
 /** Overlapping, next to each other, or apart by a few lines that hold no chunk. */
-function adjacent(hit: Hit, chunk: StoredChunk, blankGap: BlankGap): boolean {
+function adjacent(hit: Hit, chunk: StoredChunk, blankGap: BlankGap, maxBlankGap: number): boolean {
     if (chunk.startLine <= hit.endLine + 1 && chunk.endLine >= hit.startLine - 1) return true;
     const [from, to] = chunk.startLine > hit.endLine ? [hit.endLine + 1, chunk.startLine - 1] : [chunk.endLine + 1, hit.startLine - 1];
-    return to - from + 1 <= MAX_BLANK_GAP && blankGap(hit.path, from, to);
+    return to - from + 1 <= maxBlankGap && blankGap(hit.path, from, to);
 }
 
 /** Grows `hit` to cover `chunk`; false (nothing changed) when too long or the texts do not match their ranges. */

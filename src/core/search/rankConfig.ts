@@ -39,6 +39,8 @@ export interface RankConfig {
     symbolExactBoostRanks: number;
     /** Overlapping or touching hits from one file merge into one, unless the merged range would exceed this. */
     maxMergedLines: number;
+    /** Hits this many blank lines apart (no chunk between) also merge; 0 = only overlapping or touching ones. */
+    mergeBlankLines: number;
     /** At most this many hits per prose (docs, text) file before hits from other files (the rest go after). */
     maxHitsPerFile: number;
     /**
@@ -77,6 +79,8 @@ export interface RankConfig {
     codeSaturation: number;
     /** The same for docs and text files, whose sections are separate answers. */
     proseSaturation: number;
+    /** A chunk scoring at least this share of its file's best is not saturated (1 = every later chunk is). */
+    saturationTieRatio: number;
     /**
      * The query kinds (intent.ts) that the file-level rules serve: coherence, path match, saturation, definitions
      * named in prose and the prose prior. A description of one behaviour wants that unit, not its file.
@@ -101,6 +105,7 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     identifierLexicalWeight: 2,
     symbolExactBoostRanks: 2,
     maxMergedLines: 150,
+    mergeBlankLines: 0,
     maxHitsPerFile: 3,
     maxHitsPerCodeFile: 3,
     bestLinesMax: 3,
@@ -121,4 +126,5 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     pathMatchMinRatio: 0.1,
     codeSaturation: 0.5,
     proseSaturation: 1,
+    saturationTieRatio: 0.9,
 });

@@ -62,7 +62,7 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
         return chunk ? [{ chunk, score: c.score }] : [];
     });
     const blankGap = (path: string, from: number, to: number) => store.chunkAt(path, from) === undefined && store.chunkAt(path, to) === undefined;
-    const merged = mergeOverlapping(ranked, config.maxMergedLines, blankGap).filter(
+    const merged = mergeOverlapping(ranked, config.maxMergedLines, blankGap, config.mergeBlankLines).filter(
         (h) => !overlapsRange(opts.excludeRange, h.path, h.startLine, h.endLine),
     );
     const hits = diversify(merged, (h) => (h.kind === "code" ? config.maxHitsPerCodeFile : config.maxHitsPerFile)).slice(0, top);
