@@ -1,8 +1,9 @@
 /**
- * The state line above the results and the empty states: indexing progress ("searched 40% of the workspace"),
+ * The state line above the results and the empty states: indexing progress (the run's stage, as in the status bar),
  * paused/disabled/error notices with action buttons, and the no-query / no-match pages.
  */
 import type { IndexStateDto, WebviewAction } from "../../src/protocol/messages";
+import { percent, stageSentence, stageText } from "../../src/protocol/stageText";
 import { codicon, el } from "./render";
 
 const ACTION_LABELS: Record<WebviewAction, string> = {
@@ -16,26 +17,33 @@ const ACTION_LABELS: Record<WebviewAction, string> = {
 export interface BannerContent {
     kind: "info" | "progress" | "warning" | "error";
     text: string;
+    /** A second, quieter sentence (what the state means for searches). */
+    detail?: string;
     actions: WebviewAction[];
 }
 
-function count(n: number): string {
-    return n.toLocaleString("en-US");
-}
-
-/** The banner for an index state, combined with the coverage of the results on screen; undefined = no banner. */
+/**
+ * The banner for an index state, combined with the file coverage of the results on screen; undefined = no banner.
+ * While a run goes, the first sentence is the status bar's stage line ("Keyword index ready · semantic 34% · ~1m20s").
+ */
 export function indexBanner(index: IndexStateDto | undefined, resultsCoverage: number | undefined): BannerContent | undefined {
     if (!index) return undefined;
-    const pct = Math.floor(100 * (resultsCoverage ?? index.coverage));
+    const pct = percent(resultsCoverage ?? index.coverage);
     switch (index.phase) {
         case "indexing": {
-            const files = index.filesTotal > 0 ? ` ${count(index.filesDone)}/${count(index.filesTotal)} files` : "";
-            return { kind: "progress", text: `Indexing${files}. Searches cover what is indexed so far (searched ${pct}% of the workspace).`, actions: [] };
+            const text = stageSentence(index) ?? "Indexing…";
+            const detail =
+                index.stage === "semantic"
+                    ? "Keyword search works already; results improve as the semantic stage runs."
+                    : `Keyword search covers what is indexed so far (searched ${pct}% of the workspace); search by meaning follows.`;
+            return { kind: "progress", text, detail, actions: [] };
         }
         case "starting":
             return { kind: "progress", text: "Opening the index…", actions: [] };
-        case "paused":
-            return { kind: "info", text: `Indexing is paused; searches cover ${pct}% of the workspace.`, actions: ["resumeIndexing"] };
+        case "paused": {
+            const stage = stageText(index);
+            return { kind: "info", text: `Indexing is paused${stage ? ` (${stage})` : ""}; searches cover ${pct}% of the workspace.`, actions: ["resumeIndexing"] };
+        }
         case "disabled":
             return { kind: "info", text: index.message ?? "Indexing is turned off.", actions: ["openSettings"] };
         case "error":
@@ -55,7 +63,12 @@ export function renderBanner(host: HTMLElement, content: BannerContent | undefin
     if (!content) return;
     host.className = `banner banner-${content.kind}`;
     const icon = content.kind === "progress" ? "sync~spin" : content.kind === "error" ? "error" : content.kind === "warning" ? "warning" : "info";
-    host.append(codicon(icon.replace("~spin", ""), icon.endsWith("~spin") ? "codicon-modifier-spin" : ""), el("span", "banner-text", content.text));
+    // "Keyword index ready · semantic 34% · ~1m20s": a narrow sidebar wraps between the parts, never inside one.
+    const words = el("span", "banner-text");
+    const parts = content.kind === "progress" ? content.text.split(" · ") : [content.text];
+    parts.forEach((part, i) => words.append(...(i > 0 ? [" · "] : []), el("span", parts.length > 1 ? "banner-part" : "", part)));
+    if (content.detail) words.append(el("span", "banner-detail", content.detail));
+    host.append(codicon(icon.replace("~spin", ""), icon.endsWith("~spin") ? "codicon-modifier-spin" : ""), words);
     for (const a of content.actions) {
         const b = el("button", "banner-action", ACTION_LABELS[a]);
         b.type = "button";

@@ -2,14 +2,18 @@
  * Webview entry of the results UI (panel and sidebar view). DOM only: no Node, no vscode module. It keeps its state
  * in setState, says `ready` to the host, validates every host message with isToWebview, and renders with
  * textContent. Keyboard: / focuses the query, ↑/↓/Home/End move through results, Enter opens, Escape goes back.
+ * While the index grows, stale results are re-run by themselves (refresh.ts says when and why).
  */
 import { isToWebview, type HitDto, type IndexStateDto, type ToWebview, type WebviewAction } from "../../src/protocol/messages";
 import { indexBanner, renderBanner, renderEmpty } from "./banner";
+import { AutoRefresh, isStale, type RowsBasis } from "./refresh";
 import { el, renderHit } from "./render";
 import { connectHost, type PageState } from "./vscodeApi";
 
 /** Typing pause before a search is sent (the host aborts the previous one anyway). */
 const DEBOUNCE_MS = 300;
+/** A host that superseded a request aborts it without a reply: after this long, stop waiting for one. */
+const REPLY_WAIT_MS = 30_000;
 
 const host = connectHost();
 let state: PageState = host.load();
@@ -17,6 +21,13 @@ let index: IndexStateDto | undefined;
 let lastRequest = 0;
 let debounce: ReturnType<typeof setTimeout> | undefined;
 let errorBanner: { text: string; actions: WebviewAction[] } | undefined;
+/** The request whose reply is awaited (0: none) and since when: a re-run waits for it. */
+let awaiting = 0;
+let awaitingSince = 0;
+/** The request id of the automatic re-run in flight, and the coverages the index had when it was sent. */
+let rerun: { requestId: number; floor: { coverage: number; semanticCoverage: number } } | undefined;
+/** Whether the rows on screen came from an automatic re-run (the summary says so). */
+let refreshed = false;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const queryInput = $<HTMLInputElement>("query");
@@ -52,12 +63,14 @@ function search(now: boolean): void {
     readControls();
     save();
     const send = () => {
+        autoRefresh.cancel();
         if (state.query.trim() === "") {
             lastRequest++;
-            showHits([], "search", "", 1, 0);
+            showHits({ hits: [], source: "search", query: "", coverage: 1, semanticCoverage: 1, elapsedMs: 0 }, false);
             return;
         }
         lastRequest++;
+        awaitReply();
         list.setAttribute("aria-busy", "true");
         summaryHost.replaceChildren(el("span", "summary-text", "Searching…"));
         host.post({ type: "search", requestId: lastRequest, query: state.query, mode: state.mode, scope: state.scope });
@@ -80,18 +93,83 @@ const handlers = {
     similar(i: number) {
         const hit = state.hits[i];
         if (!hit) return;
+        autoRefresh.cancel();
         lastRequest++;
+        awaitReply();
         summaryHost.replaceChildren(el("span", "summary-text", "Finding similar code…"));
         host.post({ type: "findSimilar", requestId: lastRequest, location: location(hit) });
     },
 };
 
-function showHits(hits: HitDto[], source: PageState["source"], answered: string, coverage: number, elapsedMs: number): void {
-    Object.assign(state, { hits, source, answered, coverage, elapsedMs, selected: -1, scrollTop: 0, touched: true });
+type Reply = Pick<Extract<ToWebview, { type: "results" }>, "hits" | "source" | "query" | "coverage" | "semanticCoverage" | "similarTo" | "elapsedMs">;
+
+/** Same place: same file and overlapping lines (a re-run may widen or merge a hit). */
+function samePlace(a: HitDto, b: HitDto): boolean {
+    return a.folder === b.folder && a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine;
+}
+
+/** Shows a reply. `keep` (an automatic re-run): the scroll position and the selected row stay where they were. */
+function showHits(reply: Reply, keep: boolean): void {
+    const selectedHit = keep && state.selected >= 0 ? state.hits[state.selected] : undefined;
+    const hadFocus = keep && list.contains(document.activeElement);
+    const scrollTop = window.scrollY;
+    const { hits, source, query: answered, coverage, semanticCoverage, similarTo, elapsedMs } = reply;
+    Object.assign(state, { hits, source, answered, coverage, semanticCoverage, similarTo, elapsedMs, selected: -1, scrollTop: keep ? scrollTop : 0, touched: true });
     errorBanner = undefined;
-    save();
+    refreshed = keep;
+    if (!keep) rerun = undefined;
     render();
-    window.scrollTo(0, 0);
+    window.scrollTo(0, state.scrollTop);
+    if (selectedHit) {
+        const exact = hits.findIndex((h) => h.folder === selectedHit.folder && h.path === selectedHit.path && h.startLine === selectedHit.startLine);
+        const i = exact >= 0 ? exact : hits.findIndex((h) => samePlace(h, selectedHit));
+        if (i >= 0) select(i, hadFocus, false);
+    }
+    save();
+}
+
+/** The coverages the rows on screen stand for: their reply's, raised to the index's when a re-run was sent. */
+function rowsBasis(): RowsBasis {
+    const floor = rerun?.floor;
+    return {
+        coverage: Math.max(state.coverage, floor?.coverage ?? 0),
+        semanticCoverage: Math.max(state.semanticCoverage, floor?.semanticCoverage ?? 0),
+        keywordOnly: state.source === "search" && state.mode === "lexical",
+    };
+}
+
+/** Rows that a re-run can reproduce: an answered non-empty query (or a Find Similar target), no error showing. */
+function refreshable(): boolean {
+    if (!state.touched || errorBanner || state.answered.trim() === "") return false;
+    return state.source === "similar" ? state.similarTo !== undefined : state.query.trim() !== "";
+}
+
+/** Sends the current query (or Find Similar target) again, remembering the index's coverage at this moment. */
+function sendRerun(): void {
+    if (!refreshable() || !index) return;
+    lastRequest++;
+    awaitReply();
+    rerun = { requestId: lastRequest, floor: { coverage: index.coverage, semanticCoverage: index.semanticCoverage } };
+    if (state.source === "similar" && state.similarTo) {
+        host.post({ type: "findSimilar", requestId: lastRequest, location: state.similarTo.location, enclosing: state.similarTo.enclosing });
+    } else {
+        host.post({ type: "search", requestId: lastRequest, query: state.query, mode: state.mode, scope: state.scope });
+    }
+}
+
+function awaitReply(): void {
+    awaiting = lastRequest;
+    awaitingSince = Date.now();
+}
+
+const autoRefresh = new AutoRefresh({ busy: () => awaiting !== 0 && Date.now() - awaitingSince < REPLY_WAIT_MS, run: sendRerun });
+
+/** A new index state: re-run the rows on screen if it has made them stale. */
+function onIndexState(next: IndexStateDto): void {
+    const prev = index;
+    index = next;
+    renderStatus();
+    if (refreshable() && isStale(rowsBasis(), prev, next)) autoRefresh.request();
 }
 
 function render(): void {
@@ -103,7 +181,7 @@ function render(): void {
     summaryHost.replaceChildren();
     if (state.hits.length > 0) {
         const what = state.source === "similar" ? `Similar to ${state.answered}` : `${state.hits.length} results`;
-        summaryHost.append(el("span", "summary-text", `${what} · ${Math.round(state.elapsedMs)} ms`));
+        summaryHost.append(el("span", "summary-text", `${what} · ${Math.round(state.elapsedMs)} ms${refreshed ? " · updated as the index grew" : ""}`));
     }
     if (state.selected >= 0) select(state.selected, false);
     renderStatus();
@@ -119,7 +197,7 @@ function items(): HTMLLIElement[] {
     return [...list.querySelectorAll<HTMLLIElement>("li.hit")];
 }
 
-function select(i: number, focus = true): void {
+function select(i: number, focus = true, reveal = true): void {
     const all = items();
     if (all.length === 0) return;
     const k = Math.max(0, Math.min(i, all.length - 1));
@@ -129,35 +207,40 @@ function select(i: number, focus = true): void {
     });
     state.selected = k;
     list.setAttribute("aria-activedescendant", all[k].id);
-    if (focus) all[k].focus();
-    all[k].scrollIntoView({ block: "nearest" });
+    if (focus) all[k].focus({ preventScroll: !reveal });
+    if (reveal) all[k].scrollIntoView({ block: "nearest" });
     save();
 }
 
 function onMessage(msg: ToWebview): void {
     switch (msg.type) {
         case "init":
-            index = msg.index;
             if (!state.touched) {
                 state.mode = msg.defaults.mode;
                 writeControls();
             }
-            renderStatus();
+            // A page (re)loaded with saved rows: the index may have grown while it was hidden.
+            index = undefined;
+            onIndexState(msg.index);
             return;
         case "defaults":
             return;
         case "indexState":
-            index = msg.index;
-            renderStatus();
+            onIndexState(msg.index);
             return;
-        case "results":
+        case "results": {
             // Replies to superseded requests are dropped; host-initiated results (requestId 0) always show.
             if (msg.requestId !== 0 && msg.requestId !== lastRequest) return;
+            const keep = msg.requestId !== 0 && msg.requestId === rerun?.requestId;
+            awaiting = 0;
+            if (msg.requestId === 0) autoRefresh.cancel();
             if (msg.source === "similar") lastRequest++;
-            showHits(msg.hits, msg.source, msg.query, msg.coverage, msg.elapsedMs);
+            showHits(msg, keep);
             return;
+        }
         case "error":
             if (msg.requestId !== 0 && msg.requestId !== lastRequest) return;
+            awaiting = 0;
             list.removeAttribute("aria-busy");
             summaryHost.replaceChildren();
             errorBanner = { text: msg.message, actions: msg.actions };
@@ -195,6 +278,11 @@ list.addEventListener("keydown", (e) => {
     } else if (e.key === "Escape") queryInput.focus();
 });
 
+// Activity postpones an automatic re-run: rows must not move while the user types, points or scrolls.
+for (const type of ["keydown", "input", "pointermove", "pointerdown", "wheel"] as const) {
+    document.addEventListener(type, () => autoRefresh.activity(), { capture: true, passive: true });
+}
+
 document.addEventListener("keydown", (e) => {
     const t = e.target as HTMLElement | null;
     const typing = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement;
@@ -207,6 +295,7 @@ document.addEventListener("keydown", (e) => {
 
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener("scroll", () => {
+    autoRefresh.activity();
     clearTimeout(scrollTimer);
     scrollTimer = setTimeout(() => {
         state.scrollTop = window.scrollY;

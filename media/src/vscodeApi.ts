@@ -2,7 +2,7 @@
  * Typed wrapper over acquireVsCodeApi(): only FromWebview messages can be posted, and the persisted state has one
  * shape (restored by VS Code after a reload, through the panel serializer or the view's own reload).
  */
-import type { FromWebview, HitDto, ScopeDto, SearchModeDto } from "../../src/protocol/messages";
+import type { FromWebview, HitDto, ScopeDto, SearchModeDto, SimilarTargetDto } from "../../src/protocol/messages";
 
 /** What the page keeps in setState: enough to redraw itself without asking the host. */
 export interface PageState {
@@ -13,7 +13,12 @@ export interface PageState {
     source: "search" | "similar";
     /** The query the hits answer (for Find Similar: the target's description). */
     answered: string;
+    /** Share of the workspace's files indexed when the hits were computed. */
     coverage: number;
+    /** Share of chunks with a vector when the hits were computed (stale rows are re-run as it grows). */
+    semanticCoverage: number;
+    /** For Find Similar hits: what was compared, to run it again. */
+    similarTo?: SimilarTargetDto;
     elapsedMs: number;
     selected: number;
     scrollTop: number;
@@ -29,6 +34,7 @@ export const INITIAL_STATE: PageState = {
     source: "search",
     answered: "",
     coverage: 1,
+    semanticCoverage: 1,
     elapsedMs: 0,
     selected: -1,
     scrollTop: 0,

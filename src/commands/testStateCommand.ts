@@ -39,6 +39,7 @@ export function testState(ctx: Ctx): Record<string, unknown> {
             source: last.source,
             query: last.query,
             coverage: last.coverage,
+            semanticCoverage: last.semanticCoverage,
             elapsedMs: last.elapsedMs,
             hits: last.hits.map((h) => ({ folder: h.folderName, path: h.path, startLine: h.startLine + 1, endLine: h.endLine + 1, score: h.score, symbol: h.symbol })),
         },

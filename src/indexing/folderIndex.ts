@@ -8,8 +8,9 @@ import type { IndexProgress, IndexStatus } from "../core/types";
 import type { WireEngineOptions } from "../engineHost/ipc";
 import type { FolderWatcher } from "./fileWatcher";
 import { folderKey } from "./storage";
+import { fileCounts, type FolderPhase } from "./summary";
 
-export type FolderPhase = "starting" | "indexing" | "idle" | "paused" | "disabled" | "error";
+export type { FolderPhase } from "./summary";
 
 export class FolderIndex {
     readonly key: string;
@@ -54,11 +55,8 @@ export class FolderIndex {
         return rel.split(sep).join("/");
     }
 
-    /** Files done/total: the run's counts while it runs, else the index summary's (fresher after refreshes). */
+    /** Files done/total of the keyword stage: the run's counts while it runs, else the index summary's. */
     counts(): { done: number; total: number } {
-        const p = this.progress;
-        if (p && p.filesTotal > 0 && (this.phase === "indexing" || !this.status)) return { done: p.filesDone, total: p.filesTotal };
-        if (this.status) return { done: this.status.files, total: this.status.files + this.status.pendingFiles };
-        return { done: 0, total: 0 };
+        return fileCounts(this);
     }
 }

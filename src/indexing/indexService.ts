@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { Config } from "../config";
+import { describeError } from "../commands/reportError";
 import { isCoreError } from "../core/errors";
 import type { CrashEvent, EngineClient } from "../engineHost/engineClient";
 import type { Log } from "../log";
@@ -13,7 +14,7 @@ import type { IndexStateDto } from "../protocol/messages";
 import { FolderWatcher, type WatchBatch } from "./fileWatcher";
 import { FolderIndex } from "./folderIndex";
 import type { LagMonitor } from "./lagMonitor";
-import { IndexStatusBar, QUIET_RUN_FILES, RunProgress, type RunUiKind } from "./progressUi";
+import { IndexStatusBar, QUIET_RUN_CHUNKS, QUIET_RUN_FILES, RunProgress, type RunUiKind } from "./progressUi";
 import { indexDirFor } from "./storage";
 import { summarize } from "./summary";
 import { WorkQueue } from "./workQueue";
@@ -76,15 +77,16 @@ export class IndexService implements vscode.Disposable {
 
     /** Summary over all folders, for the status bar, webviews and tests. */
     summary(): IndexStateDto {
-        return summarize(this.list(), this.enabled());
+        return summarize(this.list(), this.enabled(), describeError);
     }
 
     /**
      * Searchable: at least one folder's engine is open and has content (from an earlier session, or the first
-     * batches of this run), or has finished a run (a folder with nothing to index).
+     * keyword-stage batches of this run: searchable by keyword before any vector exists), or has finished a run (a
+     * folder with nothing to index).
      */
     isReady(): boolean {
-        return this.list().some((f) => f.isOpen && ((f.status?.chunks ?? 0) > 0 || (f.progress?.chunksEmbedded ?? 0) > 0 || f.ranOnce));
+        return this.list().some((f) => f.isOpen && ((f.status?.chunks ?? 0) > 0 || (f.progress?.chunksTotal ?? 0) > 0 || f.ranOnce));
     }
 
     pause(): void {
@@ -240,7 +242,8 @@ export class IndexService implements vscode.Disposable {
         if (trigger === "rebuild") return "notification";
         const firstBuild = folders.some((f) => (f.status?.files ?? 0) === 0);
         const backlog = folders.reduce((n, f) => n + (f.status?.pendingFiles ?? 0), 0);
-        return firstBuild || backlog >= QUIET_RUN_FILES || trigger === "watch" ? "window" : "quiet";
+        const toEmbed = folders.reduce((n, f) => n + Math.max(0, (f.status?.chunks ?? 0) - (f.status?.embeddedChunks ?? 0)), 0);
+        return firstBuild || backlog >= QUIET_RUN_FILES || toEmbed >= QUIET_RUN_CHUNKS || trigger === "watch" ? "window" : "quiet";
     }
 
     private async runFolder(f: FolderIndex, signal: AbortSignal, ui: RunProgress): Promise<void> {
@@ -254,6 +257,12 @@ export class IndexService implements vscode.Disposable {
             const last = await this.deps.client.request("run", { key: f.key, priorityPaths: this.visiblePaths(f) }, {
                 signal,
                 onProgress: (p) => {
+                    if (p.phase === "embedding" && f.progress?.phase !== "embedding") {
+                        this.deps.log.info(
+                            `${f.folder.name}: keyword stage done in ${Date.now() - started} ms (${p.filesDone} files, ${p.chunksTotal} chunks searchable by keyword); ` +
+                                `semantic stage: ${p.chunksTotal - p.chunksWithVectors} chunks to embed`,
+                        );
+                    }
                     f.progress = p;
                     this.changed();
                     ui.update(this.summary());
@@ -270,8 +279,14 @@ export class IndexService implements vscode.Disposable {
             if (f.needsFullRun) void this.scheduleRun("watch");
             else if (f.pendingPaths.size > 0) this.scheduleRefresh(f);
         } catch (err) {
-            if (isCoreError(err, "cancelled")) f.phase = this.paused ? "paused" : !this.enabled() ? "disabled" : "idle";
-            else this.fail(f, err, `Indexing ${f.folder.name}`);
+            if (isCoreError(err, "cancelled")) {
+                f.phase = this.paused ? "paused" : !this.enabled() ? "disabled" : "idle";
+                // What the stopped run stored stays: the summary (files, chunks with vectors) must say so, not the last run's.
+                await this.deps.client.request("status", { key: f.key }).then(
+                    (status) => (f.status = status),
+                    (e: unknown) => this.deps.log.debug(`status after a cancelled run of ${f.folder.name}: ${String(e)}`),
+                );
+            } else this.fail(f, err, `Indexing ${f.folder.name}`);
         } finally {
             this.changed();
         }

@@ -1,17 +1,22 @@
 /**
- * Indexing progress in the UI: a status bar item that is always there (spinner and counts while indexing, a
- * search shortcut when idle) and, per run, Window progress for background runs or a cancellable Notification for
- * Rebuild Index. Quiet incremental runs show only the status bar.
+ * Indexing progress in the UI: a status bar item that is always there (the run's stage and how far it is while
+ * indexing, a search shortcut when idle) and, per run, Window progress for background runs or a cancellable
+ * Notification for Rebuild Index. Quiet incremental runs show only the status bar.
+ * A run has two stages (core/indexer.ts): the keyword stage (files read, chunked, searchable by keyword) and the
+ * semantic stage (chunks get vectors); both surfaces name the stage with the webviews' words (protocol/stageText.ts).
  */
 import * as vscode from "vscode";
 import type { IndexStateDto, WebviewAction } from "../protocol/messages";
+import { formatCount, percent, stageText } from "../protocol/stageText";
+import { runPercent, stageLines, stageShort, statusBarText } from "./statusText";
 
 /** How a run shows itself: `quiet` = status bar only. */
 export type RunUiKind = "quiet" | "window" | "notification";
 
 /** A run with at least this many files still to do is worth a Window progress entry; fewer stay quiet. */
 export const QUIET_RUN_FILES = 20;
-
+/** Likewise chunks still without a vector: about 6 s of embedding on 2 cores (32 chunks per second). */
+export const QUIET_RUN_CHUNKS = 200;
 const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.search", "seek.rebuildIndex", "seek.fetchModel", "workbench.action.openSettings"];
 
 /** Tooltip links for the actions an error state suggests. */
@@ -22,18 +27,6 @@ const ACTION_LINKS: Record<WebviewAction, string> = {
     resumeIndexing: "[$(play) Resume](command:seek.resumeIndexing)",
     openSettings: `[$(gear) Settings](command:workbench.action.openSettings?${encodeURIComponent(JSON.stringify(["@ext:seek-dev.seek"]))})`,
 };
-
-export function formatCount(n: number): string {
-    return n.toLocaleString("en-US");
-}
-
-export function formatEta(seconds: number | undefined): string | undefined {
-    if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
-    if (seconds < 60) return "less than a minute left";
-    const minutes = Math.round(seconds / 60);
-    if (minutes < 60) return `about ${minutes} min left`;
-    return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
-}
 
 /** One run's progress UI; opened lazily once the run has work, closed by end(). */
 export class RunProgress {
@@ -49,12 +42,13 @@ export class RunProgress {
 
     update(state: IndexStateDto): void {
         if (this.ended || this.kind === "quiet") return;
-        if (!this.report && state.phase === "indexing" && state.filesTotal - state.filesDone > 0) this.open();
-        if (!this.report || state.filesTotal === 0) return;
-        const percent = Math.floor((100 * state.filesDone) / state.filesTotal);
-        const eta = formatEta(state.etaSeconds);
-        const message = `${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files${eta ? ` (${eta})` : ""}`;
-        this.report(message, Math.max(0, percent - this.lastPercent));
+        const work = state.stage === "keyword" ? state.filesTotal - state.filesDone > 0 : state.stage === "semantic" && state.semanticCoverage < 1;
+        if (!this.report && state.phase === "indexing" && work) this.open();
+        if (!this.report || !state.stage) return;
+        const percent = runPercent(state);
+        // Window progress sits beside the status bar item, which already says it all: keep it short there.
+        const message = this.kind === "window" ? stageShort(state) : stageText(state);
+        this.report(message ?? "", Math.max(0, percent - this.lastPercent));
         this.lastPercent = Math.max(this.lastPercent, percent);
     }
 
@@ -97,36 +91,34 @@ export class IndexStatusBar implements vscode.Disposable {
         const counts = `${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files`;
         const lines: string[] = [];
         const links: string[] = [];
+        item.text = statusBarText(state);
         item.backgroundColor = undefined;
         switch (state.phase) {
             case "starting":
-                item.text = "$(sync~spin) Seek";
                 lines.push("Seek is opening the index…");
                 break;
             case "indexing":
-                item.text = state.filesTotal > 0 ? `$(sync~spin) Seek ${counts}` : "$(sync~spin) Seek: scanning…";
-                lines.push(state.filesTotal > 0 ? `Indexing ${counts}` : "Looking for files to index…");
-                if (formatEta(state.etaSeconds)) lines.push(formatEta(state.etaSeconds) as string);
+                lines.push(...stageLines(state));
                 links.push("[$(debug-pause) Pause](command:seek.pauseIndexing)");
                 break;
-            case "paused":
-                item.text = "$(debug-pause) Seek paused";
-                lines.push(`Indexing is paused (${counts}). Search still works on what is indexed.`);
+            case "paused": {
+                const at = state.stage === "semantic" ? ` in the semantic stage (${percent(state.semanticCoverage)}% of chunks have a vector)` : state.stage === "keyword" ? ` in the keyword stage (${counts})` : ` (${counts})`;
+                lines.push(`Indexing is paused${at}. Search still works on what is indexed.`);
                 links.push("[$(play) Resume](command:seek.resumeIndexing)");
                 break;
+            }
             case "disabled":
-                item.text = "$(circle-slash) Seek";
                 lines.push(state.message ?? "Indexing is turned off (`seek.indexing.enabled`).");
                 break;
             case "error":
-                item.text = "$(warning) Seek";
                 item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
                 lines.push(state.message ?? "Seek could not index this workspace.");
                 for (const a of state.actions ?? ["rebuildIndex"]) if (ACTION_LINKS[a]) links.push(ACTION_LINKS[a]);
                 break;
             case "idle":
-                item.text = "$(search) Seek";
                 lines.push(`${formatCount(indexed.files)} files, ${formatCount(indexed.chunks)} chunks indexed.`);
+                // Below 100% when idle: chunks the model failed on (see the log); they are found by keyword only.
+                if (state.semanticCoverage < 1) lines.push(`${percent(state.semanticCoverage)}% of chunks have a vector; the rest are found by keyword only (see the log).`);
                 links.push("[$(search) Search by Meaning](command:seek.search)");
                 break;
         }

@@ -10,10 +10,11 @@ import type { SearchResult } from "../core/engine";
 import type { Hit } from "../core/types";
 import type { EngineClient } from "../engineHost/engineClient";
 import type { Log } from "../log";
-import type { HitDto, ScopeDto, SearchModeDto } from "../protocol/messages";
+import type { HitDto, ScopeDto, SearchModeDto, SimilarTargetDto } from "../protocol/messages";
 import { scopeToOptions } from "../protocol/scope";
 import type { FolderIndex } from "./folderIndex";
 import type { IndexService } from "./indexService";
+import { chunkCounts } from "./summary";
 
 /** How long a search waits for engines that are still opening (model load) before searching what is open. */
 const OPEN_WAIT_MS = 30_000;
@@ -33,6 +34,10 @@ export interface SearchOutcome {
     hits: HitDto[];
     /** 0..1: the share of the workspace that was indexed when this ran. */
     coverage: number;
+    /** 0..1: the share of the searched chunks that had a vector when this ran (search by meaning saw only those). */
+    semanticCoverage: number;
+    /** For Find Similar: what was compared (folder URI, 0-based lines), so a webview can run it again. */
+    similarTo?: SimilarTargetDto;
     elapsedMs: number;
 }
 
@@ -70,7 +75,11 @@ export class SearchService implements vscode.Disposable {
         const target = { path, startLine: lines.start + 1, endLine: lines.end === undefined ? undefined : lines.end + 1 };
         const result = await this.client.request("similar", { key: f.key, target, options: { top } }, { signal });
         const label = `${basename(path)}:${target.startLine}${target.endLine !== undefined && target.endLine !== target.startLine ? `-${target.endLine}` : ""}`;
-        return this.finish("similar", label, [[f, result]], top, started);
+        const similarTo: SimilarTargetDto = {
+            location: { folder: f.folder.uri.toString(), path, startLine: lines.start, endLine: lines.end ?? lines.start },
+            enclosing: lines.end === undefined,
+        };
+        return this.finish("similar", label, [[f, result]], top, started, similarTo);
     }
 
     private async openFolders(signal?: AbortSignal): Promise<FolderIndex[]> {
@@ -100,15 +109,27 @@ export class SearchService implements vscode.Disposable {
         return ok;
     }
 
-    private finish(source: SearchOutcome["source"], query: string, results: (readonly [FolderIndex, SearchResult])[], top: number, started: number): SearchOutcome {
+    private finish(
+        source: SearchOutcome["source"],
+        query: string,
+        results: (readonly [FolderIndex, SearchResult])[],
+        top: number,
+        started: number,
+        similarTo?: SimilarTargetDto,
+    ): SearchOutcome {
         const hits = results
             .flatMap(([f, r]) => r.hits.map((h) => toHitDto(f, h)))
             .sort(compareRanked)
             .slice(0, top);
         const coverage = results.length === 0 ? 0 : results.reduce((s, [, r]) => s + r.coverage, 0) / results.length;
-        const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, elapsedMs: Date.now() - started };
+        const semanticCoverage = weightedSemanticCoverage(results);
+        const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, semanticCoverage, elapsedMs: Date.now() - started };
+        if (similarTo) outcome.similarTo = similarTo;
         this.last = outcome;
-        this.log.debug(`${source} "${query.slice(0, 80)}": ${hits.length} hits in ${outcome.elapsedMs} ms, coverage ${Math.round(coverage * 100)}%`);
+        this.log.debug(
+            `${source} "${query.slice(0, 80)}": ${hits.length} hits in ${outcome.elapsedMs} ms, coverage ${Math.round(coverage * 100)}%, ` +
+                `semantic ${Math.round(semanticCoverage * 100)}%`,
+        );
         this.emitter.fire(outcome);
         return outcome;
     }
@@ -116,6 +137,21 @@ export class SearchService implements vscode.Disposable {
     dispose(): void {
         this.emitter.dispose();
     }
+}
+
+/**
+ * The folders' semantic coverages weighted by their chunk counts, as the index summary computes it (vectors / chunks
+ * over all folders): the webviews compare the two to decide that results are stale, so they must agree.
+ */
+function weightedSemanticCoverage(results: (readonly [FolderIndex, SearchResult])[]): number {
+    let weight = 0;
+    let sum = 0;
+    for (const [f, r] of results) {
+        const chunks = Math.max(1, chunkCounts(f).total);
+        weight += chunks;
+        sum += chunks * Math.min(1, Math.max(0, r.semanticCoverage));
+    }
+    return weight === 0 ? 0 : sum / weight;
 }
 
 /** Core hit (1-based lines, folder-relative) -> protocol DTO (0-based lines, folder URI). */

@@ -52,18 +52,40 @@ export interface LocationDto {
     endLine: number;
 }
 
+/**
+ * The two stages of an index run (core/indexer.ts): `keyword` reads, chunks and stores files (searchable by keyword at
+ * once); `semantic` gives the stored chunks vectors, so search by meaning covers more as it runs.
+ */
+export type IndexStageDto = "keyword" | "semantic";
+export const INDEX_STAGES: readonly IndexStageDto[] = ["keyword", "semantic"];
+
 /** Index state as the webview shows it (a summary over all folders). */
 export interface IndexStateDto {
     phase: "starting" | "indexing" | "idle" | "paused" | "disabled" | "error" | "noFolder";
+    /** The stage a run is in (phase `indexing`), or stopped in (phase `paused`); absent otherwise. */
+    stage?: IndexStageDto;
+    /** Files through the keyword stage, of the files to index. */
     filesDone: number;
     filesTotal: number;
     /** 0..1: the share of the workspace a search covers now. */
     coverage: number;
+    /** Chunks in the index, and of those the chunks with a vector. */
+    chunksTotal: number;
+    chunksWithVectors: number;
+    /** 0..1: chunksWithVectors / chunksTotal, the share of the index search by meaning sees (1 for an empty idle index). */
+    semanticCoverage: number;
+    /** Seconds until the current stage is done; undefined until the pace is known. */
     etaSeconds?: number;
     /** Short human text for the error or disabled phases. */
     message?: string;
     /** Actions that may help in the error phase (e.g. Fetch Model for a missing model). */
     actions?: WebviewAction[];
+}
+
+/** What a Find Similar compares: the lines of `location`, or with `enclosing` the indexed chunk around its startLine. */
+export interface SimilarTargetDto {
+    location: LocationDto;
+    enclosing: boolean;
 }
 
 /** Host commands a webview button may run; anything else is refused. */
@@ -85,7 +107,12 @@ export type ToWebview =
           /** The query text, or for Find Similar a description of the target ("retry.ts:12-30"). */
           query: string;
           hits: HitDto[];
+          /** 0..1: share of the workspace's files indexed when this ran. */
           coverage: number;
+          /** 0..1: share of the index's chunks with a vector when this ran (the webview re-runs stale results). */
+          semanticCoverage: number;
+          /** For Find Similar: what was compared, so the webview can run it again. */
+          similarTo?: SimilarTargetDto;
           elapsedMs: number;
       }
     /** Host -> webview, whenever indexing progresses or changes phase (throttled). */
@@ -103,8 +130,11 @@ export type FromWebview =
     | { type: "search"; requestId: number; query: string; mode: SearchModeDto; scope: ScopeDto }
     /** Webview -> host, when a result is clicked or Enter pressed on it: open the editor at that range. */
     | { type: "open"; location: LocationDto }
-    /** Webview -> host, from a result's "Find Similar" button. */
-    | { type: "findSimilar"; requestId: number; location: LocationDto }
+    /**
+     * Webview -> host, from a result's "Find Similar" button, or re-running a Find Similar as the index grows
+     * (`enclosing`: compare the indexed chunk around location.startLine, as the editor command does for a cursor).
+     */
+    | { type: "findSimilar"; requestId: number; location: LocationDto; enclosing?: boolean }
     /** Webview -> host, from an action button in an error or state banner. */
     | { type: "runAction"; action: WebviewAction };
 
@@ -133,6 +163,10 @@ function isNat(x: unknown): x is number {
 }
 function isNum(x: unknown): x is number {
     return typeof x === "number" && Number.isFinite(x);
+}
+/** A share: a finite number in [0, 1]. */
+function isRatio(x: unknown): x is number {
+    return isNum(x) && x >= 0 && x <= 1;
 }
 function isBool(x: unknown): x is boolean {
     return typeof x === "boolean";
@@ -181,7 +215,12 @@ export function isFromWebview(x: unknown): x is FromWebview {
         case "open":
             return hasOnlyKeys(x, ["type", "location"]) && isLocation(x.location);
         case "findSimilar":
-            return hasOnlyKeys(x, ["type", "requestId", "location"]) && isNat(x.requestId) && isLocation(x.location);
+            return (
+                hasOnlyKeys(x, ["type", "requestId", "location"], ["enclosing"]) &&
+                isNat(x.requestId) &&
+                isLocation(x.location) &&
+                (x.enclosing === undefined || isBool(x.enclosing))
+            );
         case "runAction":
             return hasOnlyKeys(x, ["type", "action"]) && isOneOf(x.action, WEBVIEW_ACTIONS);
         default:
@@ -214,14 +253,27 @@ export function isHit(x: unknown): x is HitDto {
     );
 }
 
+export function isSimilarTarget(x: unknown): x is SimilarTargetDto {
+    return isObj(x) && hasOnlyKeys(x, ["location", "enclosing"]) && isLocation(x.location) && isBool(x.enclosing);
+}
+
 export function isIndexState(x: unknown): x is IndexStateDto {
     return (
         isObj(x) &&
-        hasOnlyKeys(x, ["phase", "filesDone", "filesTotal", "coverage"], ["etaSeconds", "message", "actions"]) &&
+        hasOnlyKeys(
+            x,
+            ["phase", "filesDone", "filesTotal", "coverage", "chunksTotal", "chunksWithVectors", "semanticCoverage"],
+            ["stage", "etaSeconds", "message", "actions"],
+        ) &&
         isOneOf(x.phase, ["starting", "indexing", "idle", "paused", "disabled", "error", "noFolder"] as const) &&
+        (x.stage === undefined || isOneOf(x.stage, INDEX_STAGES)) &&
         isNat(x.filesDone) &&
         isNat(x.filesTotal) &&
         isNum(x.coverage) &&
+        isNat(x.chunksTotal) &&
+        isNat(x.chunksWithVectors) &&
+        x.chunksWithVectors <= x.chunksTotal &&
+        isRatio(x.semanticCoverage) &&
         (x.etaSeconds === undefined || isNum(x.etaSeconds)) &&
         (x.message === undefined || isStr(x.message, 1000)) &&
         (x.actions === undefined || (Array.isArray(x.actions) && x.actions.every((a) => isOneOf(a, WEBVIEW_ACTIONS))))
@@ -240,7 +292,7 @@ export function isToWebview(x: unknown): x is ToWebview {
             return hasOnlyKeys(x, ["type", "defaults", "index"]) && isDefaults(x.defaults) && isIndexState(x.index);
         case "results":
             return (
-                hasOnlyKeys(x, ["type", "requestId", "source", "query", "hits", "coverage", "elapsedMs"]) &&
+                hasOnlyKeys(x, ["type", "requestId", "source", "query", "hits", "coverage", "semanticCoverage", "elapsedMs"], ["similarTo"]) &&
                 isNat(x.requestId) &&
                 isOneOf(x.source, ["search", "similar"] as const) &&
                 isStr(x.query, MAX_QUERY_LENGTH) &&
@@ -248,6 +300,8 @@ export function isToWebview(x: unknown): x is ToWebview {
                 x.hits.length <= MAX_HITS &&
                 x.hits.every(isHit) &&
                 isNum(x.coverage) &&
+                isRatio(x.semanticCoverage) &&
+                (x.similarTo === undefined || isSimilarTarget(x.similarTo)) &&
                 isNum(x.elapsedMs)
             );
         case "indexState":

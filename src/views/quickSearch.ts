@@ -9,7 +9,8 @@ import { isCoreError } from "../core/errors";
 import { describeError } from "../commands/reportError";
 import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
-import type { HitDto } from "../protocol/messages";
+import type { HitDto, SearchModeDto } from "../protocol/messages";
+import { percent } from "../protocol/stageText";
 import { symbolIcon } from "../protocol/symbolIcons";
 import { locationUri } from "./openLocation";
 
@@ -39,9 +40,15 @@ export function toItem(hit: HitDto, multiRoot: boolean): HitItem {
     return { label, description: where, detail, alwaysShow: true, hit };
 }
 
-function title(outcome: SearchOutcome | undefined): string {
-    if (!outcome || outcome.coverage >= 1) return "Seek: Search by Meaning";
-    return `Seek: searched ${Math.floor(outcome.coverage * 100)}% of the workspace (indexing continues)`;
+/**
+ * The title says what the results could not see yet: files not indexed, and while the semantic stage runs (or is
+ * paused), chunks without a vector ("keyword results; meaning search at 34%"). Keyword mode needs no vectors.
+ */
+function title(outcome: SearchOutcome | undefined, mode: SearchModeDto, indexing: boolean): string {
+    if (!outcome) return "Seek: Search by Meaning";
+    const meaning = indexing && mode !== "lexical" && outcome.semanticCoverage < 1 ? `meaning search at ${percent(outcome.semanticCoverage)}%` : undefined;
+    if (outcome.coverage < 1) return `Seek: searched ${percent(outcome.coverage)}% of the workspace${meaning ? `; ${meaning}` : ""} (indexing continues)`;
+    return meaning ? `Seek: keyword results; ${meaning}` : "Seek: Search by Meaning";
 }
 
 /** Shows the QuickPick; resolves when it closes. Everything it registers is disposed in `finally`. */
@@ -49,7 +56,7 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
     const disposables: vscode.Disposable[] = [];
     const qp = vscode.window.createQuickPick<HitItem>();
     disposables.push(qp);
-    qp.title = title(undefined);
+    qp.title = title(undefined, "hybrid", false);
     qp.placeholder = "Describe what you are looking for, e.g. “where do we retry failed uploads”";
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
@@ -68,11 +75,13 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
         controller = mine;
         qp.busy = true;
         try {
-            const outcome = await ctx.search.search({ query, mode: ctx.config.get("search.mode"), top: ctx.defaults().maxResults }, mine.signal);
+            const mode = ctx.config.get("search.mode");
+            const outcome = await ctx.search.search({ query, mode, top: ctx.defaults().maxResults }, mine.signal);
             if (mine.signal.aborted) return;
             qp.items = outcome.hits.map((h) => toItem(h, multiRoot));
-            qp.title = title(outcome);
-            if (outcome.hits.length === 0) qp.title = `${title(outcome)} — no matches`;
+            const phase = ctx.index.summary().phase;
+            qp.title = title(outcome, mode, phase === "indexing" || phase === "paused");
+            if (outcome.hits.length === 0) qp.title = `${qp.title} — no matches`;
         } catch (err) {
             if (isCoreError(err, "cancelled") || mine.signal.aborted) return;
             ctx.log.error("quick search failed", err);
@@ -89,7 +98,7 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
         if (value.trim() === "") {
             qp.items = [];
             qp.busy = false;
-            qp.title = title(undefined);
+            qp.title = title(undefined, "hybrid", false);
             return;
         }
         debounce = setTimeout(() => void run(value), DEBOUNCE_MS);

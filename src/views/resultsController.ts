@@ -59,8 +59,10 @@ export class ResultsController implements vscode.Disposable {
     }
 
     showOutcome(outcome: SearchOutcome, requestId = 0): void {
-        const { source, query, hits, coverage, elapsedMs } = outcome;
-        this.post({ type: "results", requestId, source, query, hits, coverage, elapsedMs });
+        const { source, query, hits, coverage, semanticCoverage, similarTo, elapsedMs } = outcome;
+        const msg: ToWebview = { type: "results", requestId, source, query, hits, coverage, semanticCoverage, elapsedMs };
+        if (similarTo) msg.similarTo = similarTo;
+        this.post(msg);
     }
 
     postDefaults(): void {
@@ -115,8 +117,10 @@ export class ResultsController implements vscode.Disposable {
                 const uri = this.uri(msg.location);
                 if (!uri) return;
                 const { startLine, endLine } = msg.location;
+                // `enclosing`: a re-run of the editor's cursor Find Similar, which compares the chunk around the line.
+                const end = msg.enclosing ? undefined : endLine;
                 return this.runSearch(msg.requestId, (signal) =>
-                    this.ctx.search.similar(uri, { start: startLine, end: endLine }, this.ctx.defaults().maxResults, signal),
+                    this.ctx.search.similar(uri, { start: startLine, end }, this.ctx.defaults().maxResults, signal),
                 );
             }
             case "runAction":

@@ -6,8 +6,8 @@
 // The tests run in order and share one workbench page, like a user session.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
     activeTabTitle, cursorPosition, launchBrowser, pickRow, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
 } from "./workbench.mjs";
@@ -37,6 +37,75 @@ function readState() {
     } catch {
         return null; // not written yet, or caught mid-write
     }
+}
+
+/** Idle, with every chunk given a vector (the semantic stage is over). */
+const indexComplete = (s) => s?.summary?.phase === "idle" && s.summary.semanticCoverage === 1;
+
+/** The sidebar's state line (media/src/banner.ts), or "" when hidden. */
+async function bannerText(frame) {
+    const banner = frame.locator("#banner");
+    return (await banner.isHidden()) ? "" : ((await banner.textContent()) ?? "");
+}
+
+/**
+ * Files per semanticStageShots: their semantic stage (~12 s on 2 cores) outlasts a search and a screenshot.
+ */
+const MANIFESTS = 360;
+
+/**
+ * Writes `count` near-duplicate files (unique text each, so the embedding cache cannot answer) into the workspace:
+ * over the watcher's 200-path batch, so they make one full run whose semantic stage takes several seconds.
+ */
+function writeManifests(dir, count) {
+    // Written beside the workspace and moved in at once: one new directory for the watcher, so one full run.
+    const staging = join(dirname(WORKSPACE), `${dir}-staging`);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    for (let i = 0; i < count; i++) {
+        writeFileSync(join(staging, `manifest${i}.ts`), `/** Normalises shipment manifest ${i} (${dir}) for the customs export. */\n` +
+            `export function normaliseManifest${i}(rows: string[]): string[] {\n` +
+            `    const kept = rows.filter((r) => r.trim() !== "" && !r.startsWith("#${i}"));\n` +
+            `    return kept.map((r) => r.toUpperCase() + "-${dir}-${i}");\n}\n`);
+    }
+    renameSync(staging, join(WORKSPACE, dir));
+}
+
+/**
+ * Adds files, searches the sidebar during the semantic stage (screenshot `<name>-semantic`), then waits for the run
+ * to end and for the sidebar to have re-run its rows by itself (screenshot `<name>-after`).
+ */
+async function semanticStageShots(dir, name) {
+    const QUERY = "normalise the rows of a shipment manifest for customs";
+    const filesBefore = readState()?.folders?.[0]?.files;
+    await showSeekSidebar();
+    writeManifests(dir, MANIFESTS);
+    await until(() => readState()?.summary?.stage === "semantic", "the semantic stage (state file)", 120000, 50);
+    const { frame, rows } = await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"),
+        QUERY, ".ts");
+    assert.ok(rows.some((r) => r.path?.startsWith(`${dir}/`)), `the new files are found during the semantic stage: ${rows.map((r) => r.path).join(", ")}`);
+    const during = await until(async () => {
+        const text = await bannerText(frame);
+        return /^Keyword index ready · semantic \d+%/.test(text) ? text : null;
+    }, "the semantic stage in the sidebar's state line", 20000, 50);
+    await shot(`${name}-semantic`);
+    console.log(`# ${name} during the semantic stage: ${during}`);
+    await until(() => indexComplete(readState()), "the run to finish", 120000, 250);
+    // The end of the run makes the page ask once more (after a quiet second): rows computed on the whole index.
+    const summary = await until(async () => {
+        const last = readState()?.lastResults;
+        if (last?.query !== QUERY || last.semanticCoverage !== 1) return null;
+        const text = (await frame.locator("#summary").textContent()) ?? "";
+        return (await bannerText(frame)) === "" && /updated as the index grew/.test(text) ? text : null;
+    }, "the sidebar to re-run its rows on the whole index", 30000);
+    console.log(`# ${name} after: ${summary}`);
+    await shot(`${name}-after`);
+    // Leave the workspace as it was: later searches must not meet these near-duplicates.
+    rmSync(join(WORKSPACE, dir), { recursive: true, force: true });
+    await until(() => {
+        const s = readState();
+        return indexComplete(s) && s.folders?.[0]?.files === filesBefore;
+    }, "the index without the added files", 120000, 250);
 }
 
 /** Fingerprint of the per-folder index status (files, chunks, lastIndexedAt...): changes when a re-index lands. */
@@ -193,6 +262,9 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         timings.workbenchReadyMs = Date.now() - t0;
         await until(() => readState()?.indexReady === true, "the index (state file indexReady)", INDEX_TIMEOUT_MS, 250);
         timings.indexReadyMs = Date.now() - t0;
+        // Searchable by keyword from the first keyword-stage batch; the ranking checks below need every vector.
+        await until(() => indexComplete(readState()), "the semantic stage to finish", INDEX_TIMEOUT_MS, 250);
+        timings.semanticReadyMs = Date.now() - t0;
     });
 
     after(async () => {
@@ -243,6 +315,10 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
             "read page and per_page query parameters", "server/main.go");
         assert.ok(rows.findIndex((r) => r.path?.endsWith("server/main.go")) < 3, "main.go in the top 3");
         await shot("sidebar-dark");
+    });
+
+    test("sidebar: the state line names the semantic stage, and rows re-run by themselves as it completes", async () => {
+        await semanticStageShots("generated-stages-dark", "sidebar-stages-dark");
     });
 
     test("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
@@ -312,6 +388,7 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"),
             "read page and per_page query parameters", "server/main.go");
         await shot("sidebar-light");
+        await semanticStageShots("generated-stages-light", "sidebar-stages-light");
         await setTheme("Dark Modern", "vs-dark");
     });
 });

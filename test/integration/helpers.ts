@@ -24,11 +24,25 @@ export interface TestHit {
     symbol?: string;
 }
 
+/** The summary the status bar and webviews show (IndexStateDto). */
+export interface SummaryState {
+    phase: string;
+    stage?: "keyword" | "semantic";
+    filesDone: number;
+    filesTotal: number;
+    coverage: number;
+    chunksTotal: number;
+    chunksWithVectors: number;
+    semanticCoverage: number;
+    etaSeconds?: number;
+}
+
 export interface TestState {
     indexReady: boolean;
     paused: boolean;
+    summary: SummaryState;
     folders: FolderState[];
-    lastResults?: { seq: number; source: "search" | "similar"; query: string; coverage: number; hits: TestHit[] };
+    lastResults?: { seq: number; source: "search" | "similar"; query: string; coverage: number; semanticCoverage: number; hits: TestHit[] };
     eventLoopLagP99Ms: number;
     eventLoopLagMaxMs: number;
     eventLoopLagSamples: number;
@@ -43,6 +57,7 @@ export interface Outcome {
     source: "search" | "similar";
     query: string;
     coverage: number;
+    semanticCoverage: number;
     hits: { path: string; startLine: number; endLine: number; score: number; symbol?: string; folder: string; text: string }[];
 }
 

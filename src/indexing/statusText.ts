@@ -1,0 +1,79 @@
+/**
+ * The status bar's words for an index state, and how far a run is over its two stages. Pure (no `vscode`), so unit
+ * tests pin the exact strings; progressUi.ts puts them on screen.
+ */
+import type { IndexStateDto } from "../protocol/messages";
+import { formatCount, percent, stageText } from "../protocol/stageText";
+
+/**
+ * Share of a run's progress bar given to the keyword stage. It reads and chunks without the model, so it is short
+ * next to the semantic stage (240 small files: 0.7 s against 11 s on 2 cores).
+ */
+const KEYWORD_SHARE = 0.2;
+
+/** One line for tooltips: why the status bar talks about two stages. */
+export const STAGES_EXPLAINED = "Keyword search works already; results improve as the semantic stage runs.";
+
+export function formatEta(seconds: number | undefined): string | undefined {
+    if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
+    if (seconds < 60) return "less than a minute left";
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return `about ${minutes} min left`;
+    return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+/** How far a run is, 0..100, over both stages: the keyword stage fills the first KEYWORD_SHARE of the bar. */
+export function runPercent(state: IndexStateDto): number {
+    if (state.stage === "semantic") return Math.floor(100 * (KEYWORD_SHARE + (1 - KEYWORD_SHARE) * state.semanticCoverage));
+    if (state.stage === "keyword" && state.filesTotal > 0) return Math.floor((100 * KEYWORD_SHARE * state.filesDone) / state.filesTotal);
+    return 0;
+}
+
+/** The stage in two words and a number, for the Window progress beside the status bar: "semantic 34%". */
+export function stageShort(state: IndexStateDto): string | undefined {
+    if (state.stage === "semantic") return `semantic ${percent(state.semanticCoverage)}%`;
+    if (state.stage === "keyword") return state.filesTotal > 0 ? `keyword ${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files` : "keyword";
+    return undefined;
+}
+
+/** The status bar text for an index state ($(…) are codicons). */
+export function statusBarText(state: IndexStateDto): string {
+    switch (state.phase) {
+        case "starting":
+            return "$(sync~spin) Seek";
+        case "indexing": {
+            const stage = stageText(state);
+            return stage ? `$(sync~spin) Seek: ${stage}` : "$(sync~spin) Seek: indexing…";
+        }
+        case "paused":
+            return "$(debug-pause) Seek paused";
+        case "disabled":
+            return "$(circle-slash) Seek";
+        case "error":
+            return "$(warning) Seek";
+        case "idle":
+        case "noFolder":
+            return "$(search) Seek";
+    }
+}
+
+/** Tooltip lines describing where the two stages are (empty outside a run). */
+export function stageLines(state: IndexStateDto): string[] {
+    const eta = state.phase === "indexing" ? formatEta(state.etaSeconds) : undefined;
+    const left = eta ? ` (${eta})` : "";
+    switch (state.stage) {
+        case "keyword":
+            return [
+                state.filesTotal > 0 ? `Keyword index: ${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files${left}, then the semantic stage.` : "Looking for files to index…",
+                "Keyword search works on what is indexed so far; search by meaning follows in the semantic stage.",
+            ];
+        case "semantic":
+            return [
+                `Keyword index ready. Semantic stage: ${percent(state.semanticCoverage)}% of ${formatCount(state.chunksTotal)} chunks have a vector${left}.`,
+                STAGES_EXPLAINED,
+            ];
+        default:
+            return [];
+    }
+}
+
