@@ -25,6 +25,7 @@ export interface Settings {
     maxFileSizeKB: number;
     "indexing.threads": number;
     "indexing.enabled": boolean;
+    "indexing.embeddingCacheMB": number;
     "search.mode": SearchMode;
     "results.max": number;
 }
@@ -32,6 +33,8 @@ export type SettingId = `seek.${keyof Settings}`;
 
 export const DEFAULT_MODEL = "bge-small-en-v1.5-q";
 const DEFAULT_MAX_FILE_KB = 1024;
+/** The embedding cache's bound per model, in MB (core's default: 1 GiB). */
+const DEFAULT_EMBEDDING_CACHE_MB = 1024;
 const MAX_RESULTS_LIMIT = 200;
 const INSTRUCTION_ROLES = ["query", "document", "similar"] as const;
 
@@ -55,6 +58,7 @@ const CHANGE_KINDS: [section: string, kind: ChangeKind][] = [
     ["seek.exclude", "restart"],
     ["seek.maxFileSizeKB", "restart"],
     ["seek.indexing.threads", "restart"],
+    ["seek.indexing.embeddingCacheMB", "restart"],
     ["files.exclude", "restart"],
     ["search.exclude", "restart"],
     ["seek.indexing.enabled", "enablement"],
@@ -103,6 +107,7 @@ export class Config {
             exclude: this.excludeGlobs(scope),
             maxFileBytes: this.get("maxFileSizeKB", scope) * 1024,
             threads: this.threads(),
+            embeddingCacheMaxBytes: this.get("indexing.embeddingCacheMB") * 1024 * 1024,
         };
     }
 
@@ -128,6 +133,7 @@ export class Config {
             "maxFileSizeKB",
             "indexing.threads",
             "indexing.enabled",
+            "indexing.embeddingCacheMB",
             "search.mode",
             "results.max",
         ];
@@ -153,6 +159,8 @@ function sanitize(key: keyof Settings, raw: unknown): Settings[keyof Settings] {
             return intFrom(raw, 0, 0, 256);
         case "indexing.enabled":
             return typeof raw === "boolean" ? raw : true;
+        case "indexing.embeddingCacheMB":
+            return intFrom(raw, DEFAULT_EMBEDDING_CACHE_MB, 16, 64 * 1024);
         case "search.mode":
             return raw === "vector" || raw === "lexical" || raw === "hybrid" ? raw : "hybrid";
         case "results.max":
