@@ -50,6 +50,7 @@ export function formatStatus(s: IndexStatus, folder: string): string {
         `model:    ${s.modelId}`,
         `files:    ${s.files.toLocaleString("en-US")}`,
         `chunks:   ${s.chunks.toLocaleString("en-US")}`,
+        `semantic: ${s.embeddedChunks.toLocaleString("en-US")} chunks embedded (${s.chunks > 0 ? Math.floor((100 * s.embeddedChunks) / s.chunks) : 0}%)`,
         `on disk:  ${mb} MB`,
         `indexed:  ${when}`,
     ].join("\n");
