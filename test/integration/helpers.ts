@@ -1,6 +1,7 @@
 /** Shared helpers of the integration suite: the test-state hook, polling, and the fixture workspace. */
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
+import type { IndexStateDto } from "../../src/protocol/messages";
 
 export const EXTENSION_ID = "seek-dev.seek";
 
@@ -24,17 +25,23 @@ export interface TestHit {
     symbol?: string;
 }
 
-/** The summary the status bar and webviews show (IndexStateDto). */
-export interface SummaryState {
-    phase: string;
-    stage?: "keyword" | "semantic";
-    filesDone: number;
-    filesTotal: number;
-    coverage: number;
-    chunksTotal: number;
-    chunksWithVectors: number;
-    semanticCoverage: number;
-    etaSeconds?: number;
+/** The summary the status bar and webviews show. */
+export type SummaryState = IndexStateDto;
+
+/**
+ * Suite hooks for a suite that writes files under `dir` of the fixture workspace: activate and wait for the index
+ * first; afterwards resume indexing (a test may have paused it), delete `dir` and wait until the index has caught up.
+ */
+export function indexedSuite(dir: string): void {
+    suiteSetup(async () => {
+        await activate();
+        await waitForIndex();
+    });
+    suiteTeardown(async () => {
+        await vscode.commands.executeCommand("seek.resumeIndexing");
+        await vscode.workspace.fs.delete(fixtureUri(dir), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+        await waitForIndex(180_000);
+    });
 }
 
 export interface TestState {

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
-import { activate, fixtureUri, search, sleep, testState, waitFor, waitForIndex } from "./helpers";
+import { fixtureUri, indexedSuite, search, sleep, testState, waitFor, waitForIndex } from "./helpers";
 
 const DIR = "generated-pause";
 /** Over the watcher's large-batch threshold (200 paths), so the change becomes a full run, as a checkout would. */
@@ -54,16 +54,7 @@ async function pauseStopsEngine(pid: number, what: string, lastFile: string, mar
 }
 
 suite("pause", () => {
-    suiteSetup(async () => {
-        await activate();
-        await waitForIndex();
-    });
-
-    suiteTeardown(async () => {
-        await vscode.commands.executeCommand("seek.resumeIndexing");
-        await vscode.workspace.fs.delete(fixtureUri(DIR), { recursive: true, useTrash: false }).then(undefined, () => undefined);
-        await waitForIndex(180_000);
-    });
+    indexedSuite(DIR);
 
     test("Pause Indexing stops a full run within 1 s (engine CPU); Resume finishes it", async () => {
         for (let i = 0; i < FULL_RUN_FILES; i++) await vscode.workspace.fs.writeFile(fixtureUri(`${DIR}/ledger${i}.ts`), Buffer.from(source(i)));

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
-import { activate, fixtureUri, search, sleep, testState, waitFor, waitForIndex, workspaceFolder, type Outcome, type SummaryState } from "./helpers";
+import { fixtureUri, indexedSuite, search, sleep, testState, waitFor, workspaceFolder, type Outcome, type SummaryState } from "./helpers";
 
 const DIR = "generated-stages";
 /** Over the watcher's large-batch threshold (200 paths): one full run, which reports its stages (a refresh does not). */
@@ -31,16 +31,7 @@ function source(i: number): string {
 const label = (s: SummaryState) => `${s.phase}${s.stage ? `/${s.stage}` : ""}`;
 
 suite("stages", () => {
-    suiteSetup(async () => {
-        await activate();
-        await waitForIndex();
-    });
-
-    suiteTeardown(async () => {
-        await vscode.commands.executeCommand("seek.resumeIndexing");
-        await vscode.workspace.fs.delete(fixtureUri(DIR), { recursive: true, useTrash: false }).then(undefined, () => undefined);
-        await waitForIndex(180_000);
-    });
+    indexedSuite(DIR);
 
     test("keyword stage -> semantic stage -> idle at semantic coverage 1; the sidebar's rows are re-run as coverage grows", async () => {
         // The sidebar view shows Find Similar results; resolve it first so its page is there to receive them.
