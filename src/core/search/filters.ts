@@ -29,14 +29,18 @@ function globMatcher(patterns: string[]): (path: string) => boolean {
     return (path) => (byName?.(path) ?? false) || (byPath?.(path) ?? false);
 }
 
-/** Undefined when nothing filters (callers then skip per-row checks). */
-export function slotFilter(table: SlotColumns, opts: FilterOptions): ((slot: number) => boolean) | undefined {
+/**
+ * The filters compiled once (globs are the costly part), ready to run over the slots of any metadata table: the
+ * search applies the same filter to the vector table's rows and to the chunk table's. Undefined when nothing
+ * filters (callers then skip per-row checks).
+ */
+export function compileFilter(opts: FilterOptions): ((table: SlotColumns) => (slot: number) => boolean) | undefined {
     const pathOk = pathFilter(opts.include, opts.exclude);
     const kinds = opts.kinds && opts.kinds.length > 0 ? new Set<FileKind>(opts.kinds) : undefined;
     const languages = opts.languages && opts.languages.length > 0 ? new Set(opts.languages.map((l) => l.toLowerCase())) : undefined;
     const range = opts.excludeRange;
     if (!pathOk && !kinds && !languages && !range) return undefined;
-    return (slot) => {
+    return (table) => (slot) => {
         if (kinds && !kinds.has(table.kindAt(slot))) return false;
         if (languages && !languages.has(table.languageAt(slot).toLowerCase())) return false;
         const path = table.pathAt(slot);
