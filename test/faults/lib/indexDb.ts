@@ -21,6 +21,8 @@ export interface IndexSnapshot {
     files: string[];
     /** Problems found inside the one database (not by comparison): empty when consistent. */
     problems: string[];
+    /** Chunks that have a vector (the rest are pending: stored by the keyword stage, not embedded yet). */
+    embedded: number;
     /** Vector byte length of every embedded chunk (all equal when consistent). */
     vectorBytes: number;
     /** The copy had a hot journal (an interrupted write) that was rolled back before reading. */
@@ -80,7 +82,8 @@ export function readSnapshot(indexDir: string): IndexSnapshot {
         const ftsIds = new Set((db.all("SELECT rowid AS id FROM chunks_fts") as { id: number }[]).map((r) => r.id));
         const missingFts = rows.filter((r) => !ftsIds.has(r.id)).length;
         if (missingFts > 0 || ftsIds.size !== rows.length) problems.push(`FTS rows ${ftsIds.size} vs chunks ${rows.length} (${missingFts} chunks not in FTS)`);
-        return { chunks, files, problems, vectorBytes: [...vbytes][0] ?? 0, hadHotJournal: copy.hadHotJournal };
+        const embedded = rows.filter((r) => r.vbytes !== null).length;
+        return { chunks, files, problems, embedded, vectorBytes: [...vbytes][0] ?? 0, hadHotJournal: copy.hadHotJournal };
     } finally {
         db.close();
         rmSync(copy.dir, { recursive: true, force: true });
