@@ -207,9 +207,13 @@ describe("IndexStore crash safety", () => {
         const dir = seededStore();
         const writer = await startWriter(dir, 1);
         let committed = 1;
+        let writerEnd = "still running";
         writer.stdout?.on("data", (d: Buffer) => {
             for (const m of d.toString().matchAll(/committed (\d+)/g)) committed = Number(m[1]);
         });
+        let writerErr = "";
+        writer.stderr?.on("data", (d: Buffer) => (writerErr += d.toString()));
+        writer.on("exit", (code, signal) => (writerEnd = `exited ${code ?? signal}: ${writerErr.slice(-600)}`));
         try {
             const seen = new Set<number>();
             // Until the reader has followed the writer to a second generation, reopening now and then; a busy
@@ -230,7 +234,7 @@ describe("IndexStore crash safety", () => {
                     reader.close();
                 }
             }
-            assert.ok(seen.size >= 2, `the reader did not follow the writer (saw generations ${[...seen].join(",")}; the writer committed ${committed})`);
+            assert.ok(seen.size >= 2, `the reader did not follow the writer (saw generations ${[...seen].join(",")}; the writer committed ${committed}, ${writerEnd})`);
         } finally {
             writer.removeAllListeners("exit");
             writer.kill("SIGKILL");

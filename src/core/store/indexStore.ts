@@ -11,7 +11,7 @@ import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { bm25Expression, DB_FILE, setCleanClose, type FtsWeights } from "./schema";
-import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, vfsLockHeld } from "./sqliteVfs";
+import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
 import type { ChunkTable } from "./chunkTable";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
@@ -197,7 +197,16 @@ export class IndexStore {
         for (const e of batch) this.checkEntry(e);
         if (batch.length === 0) return;
         const now = Date.now();
-        const written = this.transaction(() => batch.map((e) => writer.writeFile(e.file, e.chunks, e.vectors ?? [], now)));
+        // A big batch can hold the lock for seconds on a busy machine: the heartbeat after each file keeps other
+        // processes from taking the lock for a dead writer's and breaking into the transaction.
+        const heartbeat = () => touchVfsLock(join(this.dir, DB_FILE));
+        const written = this.transaction(() =>
+            batch.map((e) => {
+                const w = writer.writeFile(e.file, e.chunks, e.vectors ?? [], now);
+                heartbeat();
+                return w;
+            }),
+        );
         for (const w of written) this.applyWritten(w);
         this.lastIndexed = now;
     }
