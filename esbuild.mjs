@@ -13,13 +13,16 @@ const watch = process.argv.includes("--watch");
 const problemMatcher = {
     name: "problem-matcher",
     setup(build) {
-        build.onStart(() => console.log("[watch] build started"));
+        // The start/finish lines are for the watch task's problem matcher; a one-off build (npm install) stays quiet.
+        build.onStart(() => {
+            if (watch) console.log("[watch] build started");
+        });
         build.onEnd((result) => {
             for (const { text, location } of result.errors) {
                 console.error(`✘ [ERROR] ${text}`);
                 if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
             }
-            console.log("[watch] build finished");
+            if (watch) console.log("[watch] build finished");
         });
     },
 };
