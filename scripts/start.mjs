@@ -1,6 +1,7 @@
 // `npm start [folder]`: opens Seek in a real VS Code on `folder` (default: the sample workspace).
 // Desktop VS Code with --extensionDevelopmentPath when `code` is on the PATH; otherwise code-server on 127.0.0.1
-// (installed by scripts/e2e/setup.sh into .e2e/) with the extension loaded from this repository, and the URL printed.
+// (installed by `scripts/e2e/setup.sh --for start` into .e2e/, which says what it installs first and never installs
+// Chromium, which only the tests need) with the extension loaded from this repository, and the URL printed.
 // Its profile (.e2e/start/) persists, so the index survives restarts. SEEK_START_CODE_SERVER=1 forces code-server;
 // PORT picks the port; --no-build skips the (incremental) build.
 import { spawn, spawnSync } from "node:child_process";
@@ -29,7 +30,12 @@ if (hasCode && process.env.SEEK_START_CODE_SERVER !== "1") {
     process.exit(r.status ?? 1);
 }
 
-cs.ensureSetup();
+try {
+    cs.ensureSetup("start");
+} catch (err) {
+    // setup.sh has already said what went wrong and what to do; a stack trace would only bury that.
+    process.exit(err.exitCode === cs.SETUP_NEEDS_USER ? cs.SETUP_NEEDS_USER : 1);
+}
 const profile = join(cs.E2E_DIR, "start");
 const userDataDir = join(profile, "user-data");
 if (!existsSync(join(userDataDir, "User/settings.json"))) cs.writeUserSettings(userDataDir);

@@ -36,10 +36,20 @@ export const BASE_SETTINGS = {
 /** Milliseconds since `t0`, for step timings. */
 export const since = (t0) => Date.now() - t0;
 
-/** Runs scripts/e2e/setup.sh (idempotent: about half a second when everything is installed). */
-export function ensureSetup() {
-    const r = spawnSync("bash", [join(REPO, "scripts/e2e/setup.sh")], { stdio: "inherit" });
-    if (r.status !== 0) throw new Error(`scripts/e2e/setup.sh failed (exit ${r.status})`);
+/** Exit status of scripts/e2e/setup.sh when the user has to act (it has printed what to do). */
+export const SETUP_NEEDS_USER = 3;
+
+/**
+ * Runs scripts/e2e/setup.sh (idempotent: about half a second when everything is installed). `purpose` "start" sets up
+ * only what `npm start` needs (code-server); "test" adds Chromium for the Playwright-driven tests.
+ */
+export function ensureSetup(purpose = "test") {
+    const r = spawnSync("bash", [join(REPO, "scripts/e2e/setup.sh"), "--for", purpose], { stdio: "inherit" });
+    if (r.status !== 0) {
+        const err = new Error(`scripts/e2e/setup.sh failed (exit ${r.status})`);
+        err.exitCode = r.status ?? 1;
+        throw err;
+    }
 }
 
 /**
