@@ -12,6 +12,7 @@ import { formatHits, formatStatus, ProgressPrinter, stderrLogger, toJsonHit } fr
 import { seekCacheRoot } from "./core/cacheRoot";
 import { SeekEngine } from "./core/engine";
 import { CoreError } from "./core/errors";
+import { serveMcpOverStdio } from "./mcp/serveStdio";
 import type { IndexProgress, SearchOptions } from "./core/types";
 
 /** Per-user cache dir keyed by the folder's absolute path, so two folders never share an index. */
@@ -90,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
     const folder = resolve(args.folder);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`not a folder: ${args.folder}`);
+    // The MCP server opens, indexes and closes the folder itself, for as long as its client stays connected.
+    if (args.command === "mcp") return serveMcpOverStdio({ folder, open: (readOnly) => openEngine(args, folder, readOnly), logger: stderrLogger(args.verbose) });
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     let engine: SeekEngine;

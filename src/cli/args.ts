@@ -6,11 +6,12 @@ export const USAGE = `Usage:
   seek search  <folder> --queries <file.jsonl> [--top N] [--mode ...] --json
   seek similar <folder> <path>:<line>[-<line>] [--top N] [--json]
   seek status  <folder> [--json]
+  seek mcp     <folder>    (an MCP server on stdin/stdout for coding agents: tools search, find_similar, status)
 
 Every command accepts --index-dir <dir>, --model <id|dir>, --threads N and --verbose.
 Exit codes: 0 ok, 2 usage error, 1 other error.`;
 
-export type Command = "index" | "search" | "similar" | "status";
+export type Command = "index" | "search" | "similar" | "status" | "mcp";
 
 export interface CliArgs {
     command: Command;
@@ -75,7 +76,7 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     const [command, folder, ...rest] = positional;
     if (!command) throw new UsageError("missing command");
-    const cmd = oneOf("command", command, ["index", "search", "similar", "status"] as const);
+    const cmd = oneOf("command", command, ["index", "search", "similar", "status", "mcp"] as const);
     if (!folder) throw new UsageError(`${cmd} needs a <folder>`);
     const args: CliArgs = {
         command: cmd,
