@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs, parseRange, UsageError, USAGE, type CliArgs } from "./cli/args";
-import { formatHits, formatStatus, ProgressPrinter, stderrLogger, toJsonHit } from "./cli/output";
+import { formatHits, formatIndexed, formatNotIndexed, formatStatus, notIndexedStatus, ProgressPrinter, stderrLogger, toJsonHit } from "./cli/output";
 import { seekCacheRoot } from "./core/cacheRoot";
 import { SeekEngine } from "./core/engine";
 import { CoreError } from "./core/errors";
@@ -93,6 +93,12 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`not a folder: ${args.folder}`);
     // The MCP server opens, indexes and closes the folder itself, for as long as its client stays connected.
     if (args.command === "mcp") return serveMcpOverStdio({ folder, open: (readOnly) => openEngine(args, folder, readOnly), logger: stderrLogger(args.verbose) });
+    const indexDir = args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder);
+    // Opening an engine creates the index directory: asking about a folder must not leave one behind.
+    if (args.command === "status" && !existsSync(indexDir)) {
+        process.stdout.write(args.json ? `${JSON.stringify(notIndexedStatus())}\n` : `${formatNotIndexed(folder)}\n`);
+        return 0;
+    }
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     let engine: SeekEngine;
@@ -112,19 +118,20 @@ async function main(argv: string[]): Promise<number> {
         const run = args.command === "status" || engine.readOnly ? undefined : await refresh(engine, args, controller.signal);
         if (args.command === "index") {
             const s = engine.status();
-            const skipped = engine.skippedFiles().filter((f) => f.reason !== "ignored").length;
+            const skips = engine.skipSummary();
+            const skipped = skips.total;
             const embeddedChunks = run?.chunksEmbedded ?? 0;
             // Of the chunks this run stored: how many the model embedded, how many the embedding cache answered.
             const { embedded: modelEmbedded, cached: cacheHits } = engine.embedStats();
             if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks, modelEmbedded, cacheHits })}\n`);
-            else process.stdout.write(`Indexed ${s.files} files (${s.chunks} chunks)${skipped ? `; ${skipped} skipped (--verbose lists them)` : ""}.\n`);
+            else process.stdout.write(`${formatIndexed(s, skips)}\n`);
         } else if (args.command === "search") {
             await runSearch(engine, args, controller.signal);
         } else if (args.command === "similar") {
             await runSimilar(engine, args, controller.signal);
         } else {
             const s = engine.status();
-            process.stdout.write(args.json ? `${JSON.stringify(s)}\n` : `${formatStatus(s, folder)}\n`);
+            process.stdout.write(args.json ? `${JSON.stringify({ indexed: true, ...s })}\n` : `${formatStatus(s, folder)}\n`);
         }
     } finally {
         await engine.close();

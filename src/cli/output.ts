@@ -1,5 +1,6 @@
 /** Human and JSON output for the CLI. JSON shapes are part of the CLI contract. */
-import type { Hit, IndexProgress, IndexStatus, Logger } from "../core/types";
+import { SKIP_REASON_TEXT } from "../core/skips";
+import type { Hit, IndexProgress, IndexStatus, Logger, SkipReason } from "../core/types";
 
 /** The batch/JSON result shape: folder-relative POSIX path, 1-based inclusive lines. */
 export interface JsonHit {
@@ -44,7 +45,10 @@ export function formatHits(hits: Hit[], coverage: number): string {
 
 export function formatStatus(s: IndexStatus, folder: string): string {
     const mb = (s.bytesOnDisk / 1024 / 1024).toFixed(1);
-    const when = s.lastIndexedAt ? new Date(s.lastIndexedAt).toISOString() : "never";
+    // The store dates its files, so an index that holds none has no date: say what that means instead of "never".
+    const when = s.lastIndexedAt
+        ? new Date(s.lastIndexedAt).toISOString()
+        : "no files stored (the folder has nothing Seek indexes, or the first run stopped early)";
     return [
         `folder:   ${folder}`,
         `model:    ${s.modelId}`,
@@ -54,6 +58,26 @@ export function formatStatus(s: IndexStatus, folder: string): string {
         `on disk:  ${mb} MB`,
         `indexed:  ${when}`,
     ].join("\n");
+}
+
+/** `seek status` for a folder that has no index yet (nothing is created to answer). */
+export function formatNotIndexed(folder: string): string {
+    return [`folder:   ${folder}`, `index:    none yet; \`seek index ${folder}\` builds one`].join("\n");
+}
+
+/** `seek status --json` for a folder without an index: the counts an index would have, all zero. */
+export function notIndexedStatus(): { indexed: false; files: 0; chunks: 0; embeddedChunks: 0; bytesOnDisk: 0 } {
+    return { indexed: false, files: 0, chunks: 0, embeddedChunks: 0, bytesOnDisk: 0 };
+}
+
+/** The line `seek index` ends with: "Indexed 12 files (40 chunks); skipped 3: 2 binary, 1 too large (--verbose lists them)." */
+export function formatIndexed(s: IndexStatus, skips: { total: number; byReason: { reason: SkipReason; count: number }[] }): string {
+    const files = `${s.files.toLocaleString("en-US")} ${s.files === 1 ? "file" : "files"}`;
+    const chunks = `${s.chunks.toLocaleString("en-US")} ${s.chunks === 1 ? "chunk" : "chunks"}`;
+    const why = skips.byReason.map((r) => `${r.count} ${SKIP_REASON_TEXT[r.reason]}`).join(", ");
+    const skipped = skips.total > 0 ? `; skipped ${skips.total}: ${why} (--verbose lists them)` : "";
+    const nothing = s.files === 0 && skips.total === 0 ? " There is nothing here Seek indexes." : "";
+    return `Indexed ${files} (${chunks})${skipped}.${nothing}`;
 }
 
 /** A one-line progress bar on stderr (TTY), or a line every few seconds otherwise. */
@@ -86,10 +110,16 @@ function formatSeconds(s: number): string {
     return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
-/** Logs to stderr: errors always, the rest (per-file skips are warnings, and there can be thousands) with --verbose. */
+/** "seek: model loaded" -> "model loaded", for a logger that prefixes lines itself. */
+export function withoutSeekPrefix(message: string): string {
+    return message.startsWith("seek: ") ? message.slice("seek: ".length) : message;
+}
+
+/** Logs to stderr: errors always, the rest (per-file skips, and there can be thousands) with --verbose. */
 export function stderrLogger(verbose: boolean): Logger {
+    // Core messages often start with "seek: " (for loggers that add no prefix); this one adds "seek <level>: ".
     const write = (level: string, message: string | Error) =>
-        process.stderr.write(`seek ${level}: ${message instanceof Error ? (message.stack ?? message.message) : message}\n`);
+        process.stderr.write(`seek ${level}: ${message instanceof Error ? (message.stack ?? message.message) : withoutSeekPrefix(message)}\n`);
     return {
         trace: () => undefined,
         debug: (m) => verbose && write("debug", m),

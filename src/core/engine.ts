@@ -76,6 +76,8 @@ import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
 import { IndexStore } from "./store/indexStore";
 import { rankHits } from "./search/ranker";
+import { languageCounts, type IndexReport } from "./indexReport";
+import { SkipTally, skipLine, skipLogLevel } from "./skips";
 import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
 
 /** Chunk budget in tokens, below the model's limit: smaller units rank more precisely and leave room for the header. */
@@ -104,7 +106,10 @@ function cacheNamespace(model: ModelSpec): string {
 
 /** Facade over store, embedder and indexer for one workspace folder. */
 export class SeekEngine {
+    /** The last run's skips, ignored files left out (there can be thousands), at most MAX_SKIPPED_KEPT. */
     private readonly skipped: SkippedFile[] = [];
+    /** The same skips counted by reason, uncapped: every count a user sees comes from here. */
+    private readonly skipTally = new SkipTally();
     private readonly indexer: Indexer;
 
     private constructor(
@@ -173,6 +178,7 @@ export class SeekEngine {
     run(opts: { signal?: AbortSignal; priorityPaths?: string[]; semantic?: boolean } = {}): AsyncGenerator<IndexProgress> {
         if (this.store.readOnly) throw new CoreError("storeLocked", "This index is open read-only; another process is updating it.");
         this.skipped.length = 0;
+        this.skipTally.clear();
         return this.logged(this.indexer.run(opts.signal, { priorityPaths: opts.priorityPaths, semantic: opts.semantic }));
     }
 
@@ -184,6 +190,11 @@ export class SeekEngine {
         const embedded = after.embedded - before.embedded;
         const cached = after.cached - before.cached;
         this.logger.info(`seek: index run done: ${embedded} chunks embedded by the model, ${cached} answered by the embedding cache`);
+        const skips = this.skipTally;
+        if (skips.total > 0) {
+            const warned = skips.unexpected > 0 ? `; ${skips.unexpected} unexpected, warned about above` : "";
+            this.logger.info(`skipped ${skips.total} ${skips.total === 1 ? "file" : "files"}: ${skips.text()}${warned}`);
+        }
     }
 
     refreshPaths(paths: string[], signal?: AbortSignal): Promise<{ updated: number; removed: number }> {
@@ -237,8 +248,28 @@ export class SeekEngine {
         };
     }
 
+    /** The last run's skipped files (ignored ones left out), at most MAX_SKIPPED_KEPT; skipSummary() counts them all. */
     skippedFiles(): SkippedFile[] {
         return [...this.skipped];
+    }
+
+    /** The last run's skips counted: all of them, by reason, and how many were surprises (warnings). */
+    skipSummary(): { total: number; unexpected: number; byReason: { reason: SkippedFile["reason"]; count: number }[] } {
+        return { total: this.skipTally.total, unexpected: this.skipTally.unexpected, byReason: this.skipTally.byReason() };
+    }
+
+    /** The index per language and the last run's skips, for the status view. */
+    report(): IndexReport {
+        const skips = this.skipSummary();
+        return {
+            status: this.status(),
+            languages: languageCounts(this.store.chunks, (id) => this.store.vectors.slotOf(id) !== undefined),
+            skipped: this.skippedFiles(),
+            skippedByReason: skips.byReason,
+            skippedTotal: skips.total,
+            skippedUnexpected: skips.unexpected,
+            scanned: this.indexer.discovered,
+        };
     }
 
     /** Chunks embedded by the model and chunks answered from the embedding cache since the engine opened. */
@@ -303,17 +334,20 @@ export class SeekEngine {
 
     private coverage(): number {
         const discovered = this.indexer.discoveredFiles;
-        if (discovered === 0) return this.store.counts().files > 0 ? 1 : 0;
+        // A folder whose run found nothing to index is fully covered: there is nothing left to wait for.
+        if (discovered === 0) return this.store.counts().files > 0 || this.indexer.discovered ? 1 : 0;
         return Math.min(1, this.store.counts().files / Math.max(1, discovered - this.skippedCount()));
     }
 
     /** Files skipped in the current/last full run (ignored files are not counted: they are not "pending"). */
     private skippedCount(): number {
-        return this.skipped.filter((s) => s.reason !== "ignored").length;
+        return this.skipTally.total;
     }
 
     private recordSkip(s: SkippedFile): void {
-        if (this.skipped.length < MAX_SKIPPED_KEPT) this.skipped.push(s);
-        this.logger.warn(`skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
+        this.skipTally.add(s);
+        if (s.reason !== "ignored" && this.skipped.length < MAX_SKIPPED_KEPT) this.skipped.push(s);
+        // Expected skips (images, lock files, secrets) at info or debug; only surprises are warnings.
+        this.logger[skipLogLevel(s)](skipLine(s));
     }
 }

@@ -99,6 +99,8 @@ export function embeddingRank(paths: Iterable<string>, priorityPaths: string[], 
 export class Indexer {
     /** Files discovery saw in the last run (for coverage while a run is under way). */
     discoveredFiles = 0;
+    /** True once a run's discovery has finished: from then on, 0 discovered files means an empty folder, not "not yet". */
+    discovered = false;
 
     constructor(private readonly deps: IndexerDeps) {}
 
@@ -121,6 +123,7 @@ export class Indexer {
             files.push(f);
         }
         this.discoveredFiles = files.length;
+        this.discovered = true;
         const catalog = store.catalog();
         const present = new Set(files.map((f) => f.path));
         const removed = [...catalog.keys()].filter((p) => !present.has(p));

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -162,4 +162,46 @@ test("usage errors exit 2, other errors exit 1 with one line", () => {
     const missing = seek("search", folder, "x", "--model", join(work, "no-such-model"));
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr.trim().split("\n").length, 1, missing.stderr);
+});
+
+test("status of a folder never indexed says so and creates nothing", () => {
+    const never = join(work, "never-index");
+    const res = seekWith(never, "status", folder);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /index: +none yet/);
+    const json = seekWith(never, "status", folder, "--json");
+    assert.equal((JSON.parse(json.stdout) as { indexed: boolean }).indexed, false);
+    assert.ok(!existsSync(never), "status must not create the index directory");
+});
+
+test("an empty folder indexes to a clear 'nothing to index', and status does not say 'never'", () => {
+    const empty = join(work, "empty-folder");
+    mkdirSync(empty);
+    const index = join(work, "empty-index");
+    const res = seekWith(index, "index", empty);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^Indexed 0 files \(0 chunks\)\. There is nothing here Seek indexes\./);
+    const status = seekWith(index, "status", empty);
+    assert.doesNotMatch(status.stdout, /indexed: +never/);
+});
+
+test("skips: expected ones at info, surprises as warnings, one count everywhere, no doubled prefix", () => {
+    const mixed = join(work, "mixed-folder");
+    mkdirSync(mixed);
+    writeFileSync(join(mixed, "main.py"), "def hello():\n    return 1\n");
+    writeFileSync(join(mixed, "screenshot.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]));
+    writeFileSync(join(mixed, "data.bin"), Buffer.alloc(64, 1));
+    writeFileSync(join(mixed, "yarn.lock"), "# lock\n");
+    writeFileSync(join(mixed, "notes.txt"), "text with a NUL \0 inside\n");
+    const res = seekWith(join(work, "mixed-index"), "index", mixed, "--verbose");
+    assert.equal(res.code, 0, res.stderr);
+    // The summary counts what the log lists: 3 skipped (two by extension, one surprise); the lock file is ignored.
+    assert.match(res.stdout, /^Indexed 1 file \(1 chunk\); skipped 3: 3 binary \(--verbose lists them\)\./);
+    const lines = res.stderr.split("\n");
+    const skipLines = (level: string) => lines.filter((l) => l.startsWith(`seek ${level}: skipped `) && !/skipped \d+ files?:/.test(l));
+    assert.deepEqual(skipLines("warn").map((l) => l.split(":")[1].trim().split(" ")[1]), ["notes.txt"]);
+    assert.deepEqual(skipLines("info").map((l) => l.split(" ")[3].replace(/:$/, "")).sort(), ["data.bin", "screenshot.png"]);
+    assert.ok(skipLines("debug").some((l) => l.includes("yarn.lock")), res.stderr);
+    assert.ok(lines.some((l) => l === "seek info: skipped 3 files: 3 binary; 1 unexpected, warned about above"), res.stderr);
+    assert.ok(!res.stderr.includes("seek info: seek:") && !res.stderr.includes("seek debug: seek:"), "no doubled prefix");
 });

@@ -113,6 +113,9 @@ export const SECRET_FILE_GLOBS: readonly string[] = [
     "service-account*.json",
 ];
 
+/** The detail of a "binary" skip decided by the file's name alone: an expected skip, unlike binary content in a text file. */
+export const BINARY_BY_NAME = "by extension";
+
 /** Directories that hold credentials by convention; skipped whole with reason "secret". */
 export const SECRET_DIRS: ReadonlySet<string> = new Set([".ssh", ".gnupg", ".aws", ".docker"]);
 

@@ -39,9 +39,8 @@ export interface DiscoveryOptions {
  */
 export async function* discoverFiles(root: string, opts: DiscoveryOptions = {}): AsyncGenerator<FileEntry> {
     const started = Date.now();
-    const counts = { files: 0, skipped: 0, dirs: 0 };
+    const counts = { files: 0, dirs: 0 };
     const ctx = await createContext(root, opts, (s) => {
-        counts.skipped++;
         opts.logger?.trace(`discovery skipped ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ""}`);
         opts.onSkip?.(s);
     });
@@ -62,7 +61,9 @@ export async function* discoverFiles(root: string, opts: DiscoveryOptions = {}):
         for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
     opts.logger?.debug(
-        `discovery: ${counts.files} files, ${counts.skipped} skipped, ${counts.dirs} directories in ${Date.now() - started} ms`,
+        // Skips are not counted here: the reader skips more files after discovery, and the run's one summary line
+        // (engine.ts) counts them all, so the log never shows two numbers for the same thing.
+        `discovery: ${counts.files} files to read, ${counts.dirs} directories in ${Date.now() - started} ms`,
     );
 }
 

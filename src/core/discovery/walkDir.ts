@@ -6,7 +6,7 @@ import type { Dirent, Stats } from "node:fs";
 import { sep } from "node:path";
 import { CoreError } from "../errors";
 import type { FileEntry, Logger, SkippedFile } from "../types";
-import { VCS_DIRS } from "./defaults";
+import { BINARY_BY_NAME, VCS_DIRS } from "./defaults";
 import { errnoCode, type DiscoveryFs } from "./discoveryFs";
 import {
     isBinaryName,
@@ -144,7 +144,7 @@ function verdictFor(ctx: WalkContext, c: Candidate, layers: readonly RuleLayer[]
     return (
         matchLayers(layers, c.rel, false) ??
         ctx.globs.fileVerdict(c.rel) ??
-        (isBinaryName(c.name) ? { reason: "binary", detail: "by extension" } : undefined)
+        (isBinaryName(c.name) ? { reason: "binary", detail: BINARY_BY_NAME } : undefined)
     );
 }
 
