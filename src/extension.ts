@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { registerCommands } from "./commands/index";
 import { startTestStateFile } from "./commands/testStateCommand";
 import { Ctx } from "./ctx";
+import { registerLmTools } from "./tools/lmTools";
 import { registerPanelSerializer } from "./views/resultsPanel";
 import { RESULTS_VIEW_ID } from "./views/resultsView";
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
         const ctx = new Ctx(context);
         session.ctx = ctx;
         registerCommands(ctx);
+        registerLmTools(ctx);
         ctx.pushExtCleanup(vscode.window.registerWebviewViewProvider(RESULTS_VIEW_ID, ctx.resultsView));
         ctx.pushExtCleanup(registerPanelSerializer(ctx));
         ctx.pushExtCleanup(startTestStateFile(ctx));

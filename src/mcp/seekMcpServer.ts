@@ -15,7 +15,7 @@ import { PARAM_DESCRIPTIONS, SEARCH_DESCRIPTION, SIMILAR_DESCRIPTION, STATUS_DES
 import type { Logger } from "../core/types";
 import { scopeToOptions } from "../protocol/scope";
 import type { IndexSession } from "./indexSession";
-import { checkSimilarTarget } from "./similarTarget";
+import { checkSimilarTarget } from "../agent/similarTarget";
 
 export interface SeekMcpOptions {
     folder: string;

@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { MAX_FILE_BYTES } from "../core/discovery/defaults";
-import { checkRangeInFile, countLines, folderRelativePath, ToolInputError, type SimilarInput } from "../agent/toolInput";
+import { checkRangeInFile, countLines, folderRelativePath, ToolInputError, type SimilarInput } from "./toolInput";
 
 /** The folder-relative POSIX path of the target. Throws ToolInputError with what is wrong. */
 export async function checkSimilarTarget(folder: string, input: SimilarInput): Promise<string> {
