@@ -76,6 +76,7 @@ import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
 import { IndexStore } from "./store/indexStore";
 import { rankHits } from "./search/ranker";
+import { cosineScale } from "./search/strength";
 import { languageCounts, type IndexReport } from "./indexReport";
 import { SkipTally, skipLine, skipLogLevel } from "./skips";
 import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
@@ -211,7 +212,7 @@ export class SeekEngine {
         const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
         const domain: Domain = task === "docs" ? "docs" : "code";
         const vector = mode === "lexical" ? undefined : (await this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal));
-        const hits = rankHits(this.store, vector, trimmed, { ...opts, mode, kinds });
+        const hits = rankHits(this.store, vector, trimmed, { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") });
         return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 
@@ -230,6 +231,7 @@ export class SeekEngine {
             mode: "vector",
             excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
             similarTo: path,
+            strengthScale: cosineScale(this.model.id, "similar"),
         });
         return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }

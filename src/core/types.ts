@@ -3,6 +3,8 @@
  * all implement these interfaces over their own world (see core/README.md for the terms).
  */
 
+import type { MatchStrength } from "./search/strength";
+
 /** Whether a file is source code, prose documentation, or other text (config, data, logs). */
 export type FileKind = "code" | "docs" | "text";
 
@@ -142,6 +144,8 @@ export interface Hit {
     text: string;
     /** 1-based lines within [startLine, endLine] that matched best (for highlighting). */
     bestLines?: number[];
+    /** How well this hit matches, on the 0-100 scale every surface shows (search/strength.ts); set by rankHits. */
+    strength?: MatchStrength;
 }
 
 /**

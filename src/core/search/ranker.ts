@@ -19,6 +19,7 @@ import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
 import { DEFAULT_RANK_CONFIG, type RankConfig } from "./rankConfig";
 import { retrieve } from "./retrieve";
 import { applyRules, type RankContext, type RankIndex } from "./rules/index";
+import { matchStrength, queryWords, type CosineScale } from "./strength";
 
 export type { ExcludedRange } from "./filters";
 
@@ -34,6 +35,8 @@ export interface RankOptions extends SearchOptions {
     similarTo?: string;
     /** Overrides of the ranking constants (benchmarks tune these). */
     rankConfig?: Partial<RankConfig>;
+    /** The model's cosine scale for Hit.strength (strength.ts cosineScale); without it, hits carry no strength. */
+    strengthScale?: CosineScale;
 }
 
 /**
@@ -72,7 +75,25 @@ export function rankHits(store: IndexStore, queryVector: Float32Array | undefine
         const lines = bestLines(h.text, h.startLine, terms, config.bestLinesMax);
         if (lines) h.bestLines = lines;
     }
+    if (opts.strengthScale) addStrength(store, hits, queryVector, query, opts.strengthScale);
     return hits;
+}
+
+/** Hit.strength for the final hits (after ranking: it never changes their order). */
+function addStrength(store: IndexStore, hits: Hit[], queryVector: Float32Array | undefined, query: string, scale: CosineScale): void {
+    const words = queryWords(query);
+    for (const h of hits) {
+        const slot = queryVector ? store.vectors.slotOf(h.chunkId) : undefined;
+        const cosine = slot === undefined || !queryVector ? undefined : dot(store.vectors.vectorAt(slot), queryVector);
+        h.strength = matchStrength({ cosine, words, text: h.text }, scale);
+    }
+}
+
+/** Both vectors are unit length, so this is their cosine. */
+function dot(a: Float32Array, b: Float32Array): number {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+    return sum;
 }
 
 /** The rules' lookups over the in-memory chunk table (every chunk, embedded or not), honouring the filters. */
