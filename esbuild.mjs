@@ -75,6 +75,22 @@ if (existsSync("media/src/results.ts")) {
         outfile: "media/dist/results.js",
     });
 }
+if (existsSync("media/src/indexStatus.ts")) {
+    // Seek: Show Index Status (views/indexStatusView.ts): its own small page, so it does not load the results UI.
+    entries.push({
+        bundle: true,
+        format: "iife",
+        platform: "browser",
+        target: "es2022",
+        minify: production,
+        sourcemap: !production,
+        sourcesContent: false,
+        logLevel: "silent",
+        plugins: [problemMatcher],
+        entryPoints: ["media/src/indexStatus.ts"],
+        outfile: "media/dist/indexStatus.js",
+    });
+}
 
 copyAssets();
 const contexts = await Promise.all(

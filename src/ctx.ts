@@ -13,12 +13,13 @@ import { SearchService } from "./indexing/searchService";
 import { Log } from "./log";
 import type { SearchModeDto } from "./protocol/messages";
 import { RangeOpener } from "./views/openLocation";
+import type { IndexStatusPanel } from "./views/indexStatusView";
 import type { ResultsPanel } from "./views/resultsPanel";
 import { ResultsViewProvider } from "./views/resultsView";
 import type { Surface } from "./views/webviewHtml";
 
 /** Context keys this extension sets (used in `when` clauses of package.json). */
-export type ContextKey = "seek.indexReady";
+export type ContextKey = "seek.indexReady" | "seek.indexPaused";
 
 /** Indexes above this many chunks are worth a question before a settings change throws them away. */
 const ASK_BEFORE_REBUILD_CHUNKS = 1_000;
@@ -44,6 +45,8 @@ export class Ctx implements vscode.Disposable {
     readonly resultsView: ResultsViewProvider;
     /** The results panel while it is open (singleton). */
     panel: ResultsPanel | undefined;
+    /** The Show Index Status panel while it is open (singleton). */
+    indexStatusPanel: IndexStatusPanel | undefined;
     readonly webviewStats: Record<Surface, WebviewStats> = {
         panel: { opened: 0, ready: 0, malformed: 0 },
         view: { opened: 0, ready: 0, malformed: 0 },
@@ -102,12 +105,19 @@ export class Ctx implements vscode.Disposable {
         void vscode.commands.executeCommand("setContext", key, value);
     }
 
+    /** The value a context key was last set to (the tests read the menus' state through seek._testState). */
+    contextValue(key: ContextKey): unknown {
+        return this.contextValues.get(key);
+    }
+
     stateChanged(): void {
         this.stateEmitter.fire();
     }
 
     private onIndexChange(): void {
         this.setContext("seek.indexReady", this.index.isReady());
+        // The sidebar's "..." menu offers Pause or Resume, whichever applies (package.json `when` clauses).
+        this.setContext("seek.indexPaused", this.index.isPaused);
         this.stateChanged();
     }
 
@@ -159,6 +169,7 @@ export class Ctx implements vscode.Disposable {
 
     private async shutdown(): Promise<void> {
         this.panel?.dispose();
+        this.indexStatusPanel?.dispose();
         try {
             await this.index.dispose();
             await this.client.dispose();

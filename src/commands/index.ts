@@ -12,6 +12,7 @@ import { pauseIndexingCommand } from "./pauseIndexingCommand";
 import { rebuildIndexCommand } from "./rebuildIndexCommand";
 import { resumeIndexingCommand } from "./resumeIndexingCommand";
 import { searchCommand } from "./searchCommand";
+import { showIndexStatusCommand } from "./showIndexStatusCommand";
 import { showLogCommand } from "./showLogCommand";
 import { testStateCommand } from "./testStateCommand";
 
@@ -30,6 +31,8 @@ export const CommandId = {
     rebuildIndex: "seek.rebuildIndex",
     /** {@link showLogCommand} */
     showLog: "seek.showLog",
+    /** {@link showIndexStatusCommand} */
+    showIndexStatus: "seek.showIndexStatus",
     /** {@link fetchModelCommand} */
     fetchModel: "seek.fetchModel",
     /** {@link testStateCommand} (hidden) */
@@ -53,6 +56,7 @@ const COMMANDS: Entry[] = [
     { id: CommandId.resumeIndexing, handler: resumeIndexingCommand },
     { id: CommandId.rebuildIndex, handler: rebuildIndexCommand },
     { id: CommandId.showLog, handler: showLogCommand },
+    { id: CommandId.showIndexStatus, handler: showIndexStatusCommand },
     { id: CommandId.fetchModel, handler: fetchModelCommand },
     { id: CommandId.testState, handler: testStateCommand },
     { id: CommandId.internalSearch, handler: internalSearchCommand },

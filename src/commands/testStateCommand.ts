@@ -17,6 +17,7 @@ export function testState(ctx: Ctx): Record<string, unknown> {
     return {
         indexReady: ctx.index.isReady(),
         paused: ctx.index.isPaused,
+        contextKeys: { "seek.indexReady": ctx.contextValue("seek.indexReady"), "seek.indexPaused": ctx.contextValue("seek.indexPaused") },
         summary: ctx.index.summary(),
         // The engine's IndexStatus per folder name (files, chunks, lastIndexedAt...): changes when a re-index lands.
         status: Object.fromEntries(ctx.index.list().map((f) => [f.folder.name, f.status ?? null])),

@@ -135,6 +135,9 @@ const handlers: Handlers = {
     async skippedFiles({ key }) {
         return engineFor(key).engine.skippedFiles();
     },
+    async report({ key }) {
+        return engineFor(key).engine.report();
+    },
     async reset({ key }) {
         const { options } = engineFor(key);
         await closeEngine(key);

@@ -6,6 +6,7 @@
  */
 import type { EngineOptions, SearchResult, SimilarTarget } from "../core/engine";
 import type { CoreErrorReason } from "../core/errors";
+import type { IndexReport } from "../core/indexReport";
 import type { IndexProgress, IndexStatus, SearchOptions, SkippedFile } from "../core/types";
 
 /** Engine options that cross the process boundary (no logger or injected embedder: they are not JSON). */
@@ -27,6 +28,8 @@ export interface EngineMethods {
     similar: [{ key: string; target: SimilarTarget; options: WireSearchOptions }, SearchResult];
     status: [{ key: string }, IndexStatus];
     skippedFiles: [{ key: string }, SkippedFile[]];
+    /** The index per language and the last run's skips (Seek: Show Index Status). */
+    report: [{ key: string }, IndexReport];
     /** Closes the engine, deletes its index directory and opens it again, empty. */
     reset: [{ key: string }, IndexStatus];
     close: [{ key: string }, null];

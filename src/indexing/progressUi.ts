@@ -1,23 +1,26 @@
 /**
- * Indexing progress in the UI: a status bar item that is always there (the run's stage and how far it is while
- * indexing, a search shortcut when idle) and, per run, Window progress for background runs or a cancellable
- * Notification for Rebuild Index. Quiet incremental runs show only the status bar.
+ * Indexing progress in the UI: one status bar item that is always there (the run's stage and how far it is while
+ * indexing, a search shortcut when idle) and, for Rebuild Index, a cancellable Notification. Background runs show
+ * only the status bar item: a Window progress would be a second status bar entry saying the same thing.
  * A run has two stages (core/indexer.ts): the keyword stage (files read, chunked, searchable by keyword) and the
  * semantic stage (chunks get vectors); both surfaces name the stage with the webviews' words (protocol/stageText.ts).
  */
 import * as vscode from "vscode";
 import type { IndexStateDto, WebviewAction } from "../protocol/messages";
-import { formatCount, percent, stageText } from "../protocol/stageText";
-import { runPercent, stageLines, stageShort, statusBarText } from "./statusText";
+import { formatCount, isEmptyIndex, percent, stageText } from "../protocol/stageText";
+import { runPercent, stageLines, statusBarText } from "./statusText";
 
-/** How a run shows itself: `quiet` = status bar only. */
+/**
+ * How a run shows itself: `notification` (Rebuild Index) adds a cancellable notification; `quiet` and `window` (a
+ * long background run) both show only the status bar item, which already names the stage and how far it is.
+ */
 export type RunUiKind = "quiet" | "window" | "notification";
 
 /** A run with at least this many files still to do is worth a Window progress entry; fewer stay quiet. */
 export const QUIET_RUN_FILES = 20;
 /** Likewise chunks still without a vector: about 6 s of embedding on 2 cores (32 chunks per second). */
 export const QUIET_RUN_CHUNKS = 200;
-const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.search", "seek.rebuildIndex", "seek.fetchModel", "workbench.action.openSettings"];
+const COMMAND_LINKS = ["seek.pauseIndexing", "seek.resumeIndexing", "seek.showLog", "seek.showIndexStatus", "seek.search", "seek.rebuildIndex", "seek.fetchModel", "workbench.action.openSettings"];
 
 /** Tooltip links for the actions an error state suggests. */
 const ACTION_LINKS: Record<WebviewAction, string> = {
@@ -41,14 +44,12 @@ export class RunProgress {
     ) {}
 
     update(state: IndexStateDto): void {
-        if (this.ended || this.kind === "quiet") return;
+        if (this.ended || this.kind !== "notification") return;
         const work = state.stage === "keyword" ? state.filesTotal - state.filesDone > 0 : state.stage === "semantic" && state.semanticCoverage < 1;
         if (!this.report && state.phase === "indexing" && work) this.open();
         if (!this.report || !state.stage) return;
         const percent = runPercent(state);
-        // Window progress sits beside the status bar item, which already says it all: keep it short there.
-        const message = this.kind === "window" ? stageShort(state) : stageText(state);
-        this.report(message ?? "", Math.max(0, percent - this.lastPercent));
+        this.report(stageText(state) ?? "", Math.max(0, percent - this.lastPercent));
         this.lastPercent = Math.max(this.lastPercent, percent);
     }
 
@@ -58,9 +59,8 @@ export class RunProgress {
     }
 
     private open(): void {
-        const location = this.kind === "notification" ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-        const title = this.kind === "notification" ? "Seek: rebuilding the index" : "Seek indexing";
-        void vscode.window.withProgress({ location, title, cancellable: this.kind === "notification" }, (progress, token) => {
+        const options = { location: vscode.ProgressLocation.Notification, title: "Seek: rebuilding the index", cancellable: true };
+        void vscode.window.withProgress(options, (progress, token) => {
             const sub = token.onCancellationRequested(() => this.onCancel());
             this.report = (message, increment) => progress.report({ message, increment });
             return new Promise<void>((resolve) => {
@@ -116,17 +116,23 @@ export class IndexStatusBar implements vscode.Disposable {
                 for (const a of state.actions ?? ["rebuildIndex"]) if (ACTION_LINKS[a]) links.push(ACTION_LINKS[a]);
                 break;
             case "idle":
+                if (isEmptyIndex(state)) {
+                    // Nothing indexable: say so, and where the skipped files and their reasons are.
+                    lines.push(state.message ?? "Nothing to index.");
+                    links.push("[$(database) Show Index Status](command:seek.showIndexStatus)");
+                    break;
+                }
                 lines.push(`${formatCount(indexed.files)} files, ${formatCount(indexed.chunks)} chunks indexed.`);
                 // Below 100% when idle: chunks the model failed on (see the log); they are found by keyword only.
                 if (state.semanticCoverage < 1) lines.push(`${percent(state.semanticCoverage)}% of chunks have a vector; the rest are found by keyword only (see the log).`);
-                links.push("[$(search) Search by Meaning](command:seek.search)");
+                links.push("[$(search) Search by Meaning](command:seek.search)", "[$(database) Index Status](command:seek.showIndexStatus)");
                 break;
         }
         links.push("[$(output) Show Log](command:seek.showLog)");
         const tooltip = new vscode.MarkdownString(`**Seek**\n\n${lines.join("\n\n")}\n\n${links.join(" · ")}`, true);
         tooltip.isTrusted = { enabledCommands: COMMAND_LINKS };
         item.tooltip = tooltip;
-        item.command = state.phase === "error" ? "seek.showLog" : state.phase === "paused" ? "seek.resumeIndexing" : "seek.search";
+        item.command = state.phase === "error" ? "seek.showLog" : state.phase === "paused" ? "seek.resumeIndexing" : isEmptyIndex(state) ? "seek.showIndexStatus" : "seek.search";
         item.show();
     }
 

@@ -3,7 +3,7 @@
  * tests pin the exact strings; progressUi.ts puts them on screen.
  */
 import type { IndexStateDto } from "../protocol/messages";
-import { formatCount, percent, stageText } from "../protocol/stageText";
+import { formatCount, isEmptyIndex, percent, stageText } from "../protocol/stageText";
 
 /**
  * Share of a run's progress bar given to the keyword stage. It reads and chunks without the model, so it is short
@@ -29,13 +29,6 @@ export function runPercent(state: IndexStateDto): number {
     return 0;
 }
 
-/** The stage in two words and a number, for the Window progress beside the status bar: "semantic 34%". */
-export function stageShort(state: IndexStateDto): string | undefined {
-    if (state.stage === "semantic") return `semantic ${percent(state.semanticCoverage)}%`;
-    if (state.stage === "keyword") return state.filesTotal > 0 ? `keyword ${formatCount(state.filesDone)}/${formatCount(state.filesTotal)} files` : "keyword";
-    return undefined;
-}
-
 /** The status bar text for an index state ($(…) are codicons). */
 export function statusBarText(state: IndexStateDto): string {
     switch (state.phase) {
@@ -52,6 +45,7 @@ export function statusBarText(state: IndexStateDto): string {
         case "error":
             return "$(warning) Seek";
         case "idle":
+            return isEmptyIndex(state) ? "$(info) Seek: nothing to index" : "$(search) Seek";
         case "noFolder":
             return "$(search) Seek";
     }

@@ -13,6 +13,8 @@ export interface FolderView {
     readonly progress: IndexProgress | undefined;
     readonly status: IndexStatus | undefined;
     readonly error: unknown;
+    /** A full run finished in this session (FolderIndex.ranOnce): an empty index is then a fact, not "not yet". */
+    readonly ranOnce?: boolean;
 }
 
 export type DescribeError = (err: unknown) => { message: string; actions: WebviewAction[] };
@@ -96,5 +98,17 @@ export function summarize(folders: readonly FolderView[], enabled: boolean, desc
         state.actions = d.actions;
     }
     else if (phase === "disabled" || !enabled) state.message = "Indexing is turned off (seek.indexing.enabled). Search uses the existing index.";
+    else if (phase === "idle" && chunks === 0 && total === 0 && folders.every((f) => f.ranOnce)) state.message = emptyIndexMessage(folders);
     return state;
+}
+
+/**
+ * The idle state's message when every run finished and nothing was indexed: the folder has no file Seek indexes.
+ * It names how many files were skipped, so "nothing here" never hides "2 images were passed over".
+ */
+export function emptyIndexMessage(folders: readonly FolderView[]): string {
+    const skipped = folders.reduce((n, f) => n + (f.progress?.skipped ?? 0), 0);
+    const where = folders.length > 1 ? "these folders have" : "this folder has";
+    const why = skipped > 0 ? ` ${skipped} ${skipped === 1 ? "file was" : "files were"} skipped (Seek: Show Index Status says why).` : "";
+    return `Nothing to search: ${where} no code, docs or other text files Seek indexes.${why}`;
 }

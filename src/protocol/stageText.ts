@@ -45,6 +45,14 @@ export function stageText(index: IndexStateDto): string | undefined {
     return eta ? `${text} · ${eta}` : text;
 }
 
+/**
+ * True for an idle index whose runs finished with nothing in it (the folder has no file Seek indexes); its `message`
+ * then says so and how many files were skipped (indexing/summary.ts). Webviews show that message instead of results.
+ */
+export function isEmptyIndex(index: IndexStateDto): boolean {
+    return index.phase === "idle" && index.chunksTotal === 0 && index.filesTotal === 0 && index.message !== undefined;
+}
+
 /** The same with a capital first letter, for a line of its own. */
 export function stageSentence(index: IndexStateDto): string | undefined {
     const t = stageText(index);

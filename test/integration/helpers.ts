@@ -47,6 +47,8 @@ export function indexedSuite(dir: string): void {
 export interface TestState {
     indexReady: boolean;
     paused: boolean;
+    /** Context keys as the extension last set them (the `when` clauses of its menus read them). */
+    contextKeys: Record<"seek.indexReady" | "seek.indexPaused", unknown>;
     summary: SummaryState;
     folders: FolderState[];
     lastResults?: { seq: number; source: "search" | "similar"; query: string; coverage: number; semanticCoverage: number; hits: TestHit[] };

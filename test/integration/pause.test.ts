@@ -56,6 +56,22 @@ async function pauseStopsEngine(pid: number, what: string, lastFile: string, mar
 suite("pause", () => {
     indexedSuite(DIR);
 
+    test("the menus offer Pause or Resume, never both: the seek.indexPaused context key follows the state", async () => {
+        const keys = async () => (await testState()).contextKeys;
+        assert.equal((await keys())["seek.indexPaused"], false);
+        await vscode.commands.executeCommand("seek.pauseIndexing");
+        await waitFor("seek.indexPaused = true", async () => (await keys())["seek.indexPaused"] === true, 10_000);
+        await vscode.commands.executeCommand("seek.resumeIndexing");
+        await waitFor("seek.indexPaused = false", async () => (await keys())["seek.indexPaused"] === false, 10_000);
+        // package.json shows each command under the key's matching value, in the sidebar's menu and the palette.
+        const menus = vscode.extensions.getExtension("seek-dev.seek")!.packageJSON.contributes.menus as Record<string, { command: string; when?: string }[]>;
+        const when = (menu: string, command: string) => menus[menu].find((m) => m.command === command)?.when;
+        assert.equal(when("view/title", "seek.pauseIndexing"), "view == seek.resultsView && !seek.indexPaused");
+        assert.equal(when("view/title", "seek.resumeIndexing"), "view == seek.resultsView && seek.indexPaused");
+        assert.equal(when("commandPalette", "seek.pauseIndexing"), "!seek.indexPaused");
+        assert.equal(when("commandPalette", "seek.resumeIndexing"), "seek.indexPaused");
+    });
+
     test("Pause Indexing stops a full run within 1 s (engine CPU); Resume finishes it", async () => {
         for (let i = 0; i < FULL_RUN_FILES; i++) await vscode.workspace.fs.writeFile(fixtureUri(`${DIR}/ledger${i}.ts`), Buffer.from(source(i)));
         const running = await waitFor(
