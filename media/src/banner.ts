@@ -2,7 +2,7 @@
  * The state line above the results and the empty states: indexing progress (the run's stage, as in the status bar),
  * paused/disabled/error notices with action buttons, and the no-query / no-match pages.
  */
-import type { IndexStateDto, WebviewAction } from "../../src/protocol/messages";
+import type { IndexStateDto, SearchModeDto, WebviewAction } from "../../src/protocol/messages";
 import { percent, stageSentence, stageText } from "../../src/protocol/stageText";
 import { codicon, el } from "./render";
 
@@ -77,8 +77,8 @@ export function renderBanner(host: HTMLElement, content: BannerContent | undefin
     }
 }
 
-/** The page shown instead of results: before the first query, or when nothing matched. */
-export function renderEmpty(host: HTMLElement, kind: "welcome" | "noMatches" | "none", query: string): void {
+/** The page shown instead of results: before the first query, when nothing matched, or when nothing is in scope. */
+export function renderEmpty(host: HTMLElement, kind: "welcome" | "noMatches" | "noScope" | "none", query: string, mode: SearchModeDto): void {
     host.replaceChildren();
     host.hidden = kind === "none";
     if (kind === "welcome") {
@@ -86,13 +86,27 @@ export function renderEmpty(host: HTMLElement, kind: "welcome" | "noMatches" | "
             codicon("search", "empty-icon"),
             el("p", "empty-title", "Search your workspace by meaning"),
             el("p", "empty-hint", "Describe what the code does, e.g. “retry a failed upload with backoff” or “where are sessions validated”."),
-            el("p", "empty-hint", "Press / to focus the query, ↑ ↓ to move through results, Enter to open. Right-click code and choose Find Similar to find look-alikes."),
+            el("p", "empty-hint", "Press / to focus the query, ↑ ↓ to move through results, Enter to open, → to show a snippet, Shift+Enter to find similar code."),
         );
     } else if (kind === "noMatches") {
+        // Advice that fits the mode: Keyword mode cannot be told to switch to Keyword mode.
+        const hint =
+            mode === "lexical"
+                ? "Keyword mode matches words exactly. Try other words or a shorter query, widen the scope filters, or switch to Hybrid to match by meaning."
+                : "Try other words, widen the scope filters, or switch to Keyword mode for exact identifiers.";
+        host.append(codicon("circle-slash", "empty-icon"), el("p", "empty-title", `No matches for “${query}”.`), el("p", "empty-hint", hint));
+    } else if (kind === "noScope") {
         host.append(
-            codicon("circle-slash", "empty-icon"),
-            el("p", "empty-title", `No matches for “${query}”.`),
-            el("p", "empty-hint", "Try other words, widen the scope filters, or switch to Keyword mode for exact identifiers."),
+            codicon("filter", "empty-icon"),
+            el("p", "empty-title", "Code and Docs are both unchecked."),
+            el("p", "empty-hint", "Nothing is searched. Check Code, Docs or both to see results."),
         );
     }
+}
+
+/** The weak-match notice above the results (undefined hides it). */
+export function renderNotice(host: HTMLElement, text: string | undefined): void {
+    host.replaceChildren();
+    host.hidden = text === undefined;
+    if (text !== undefined) host.append(codicon("warning"), el("span", "notice-text", text));
 }

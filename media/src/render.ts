@@ -1,6 +1,7 @@
 /**
  * DOM for results: every piece of file text goes in through textContent (never innerHTML), so a snippet can't
- * inject markup. The snippet shows a window around the best-matching lines, which are marked.
+ * inject markup. The snippet shows a window around the best-matching lines, which are marked; its lines wrap, so a
+ * narrow sidebar never needs a scrollbar per result.
  */
 import { symbolIcon } from "../../src/protocol/symbolIcons";
 import type { HitDto } from "../../src/protocol/messages";
@@ -8,7 +9,6 @@ import { tokenizeLine, type ScanState } from "./highlight";
 
 /** Lines of a snippet at most: enough context to recognise the code, small enough to scan many results. */
 export const SNIPPET_LINES = 10;
-
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
     const node = document.createElement(tag);
@@ -61,42 +61,95 @@ function snippet(hit: HitDto): HTMLElement {
 export interface HitHandlers {
     open(index: number): void;
     similar(index: number): void;
+    /** Shows or hides the row's snippet (the sidebar starts with them hidden). */
+    toggle(index: number): void;
 }
 
-/** One result row: head (icon, symbol, path:lines, score, Find Similar button) and the snippet. */
-export function renderHit(hit: HitDto, index: number, multiRoot: boolean, handlers: HitHandlers): HTMLLIElement {
+/** How a row is drawn: the sidebar is compact (snippet on demand), the panel shows every snippet. */
+export interface RowOptions {
+    multiRoot: boolean;
+    expanded: boolean;
+    /** Total rows, for aria-setsize. */
+    count: number;
+}
+
+/** First non-blank line of a hit, trimmed: the row's title when the chunk has no symbol. */
+export function firstLine(text: string): string {
+    return (text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "").trim();
+}
+
+/** Keys a focused row answers to (announced by screen readers through aria-keyshortcuts). */
+export const ROW_KEYS = "Enter Shift+Enter ArrowRight ArrowLeft Space";
+
+/**
+ * One result row. Two short lines (title with strength; file:line with its folder), then the snippet, hidden until
+ * expanded where the surface is compact. Buttons are for the mouse: the row's keys (ROW_KEYS) do the same.
+ */
+export function renderHit(hit: HitDto, index: number, opts: RowOptions, handlers: HitHandlers): HTMLLIElement {
     const li = el("li", "hit");
     li.id = `hit-${index}`;
     li.setAttribute("role", "option");
     li.setAttribute("aria-selected", "false");
+    li.setAttribute("aria-posinset", String(index + 1));
+    li.setAttribute("aria-setsize", String(opts.count));
+    li.setAttribute("aria-expanded", String(opts.expanded));
+    li.setAttribute("aria-keyshortcuts", ROW_KEYS);
     li.tabIndex = -1;
     li.dataset.index = String(index);
+    li.dataset.path = hit.path;
+    if (hit.strength) li.dataset.band = hit.strength.band;
+
     const head = el("div", "hit-head");
-    const icon = symbolIcon(hit.symbolKind, hit.kind, "book");
-    head.append(codicon(icon, "hit-icon"));
-    // Title: the symbol, else the file name; the full path goes on its own line so narrow sidebars keep both.
-    head.append(hit.symbol ? el("span", "hit-symbol", hit.symbol) : el("span", "hit-file", hit.path.split("/").pop() ?? hit.path));
-    head.append(el("span", "hit-spacer"));
-    const score = el("span", "hit-score", hit.score.toFixed(3));
-    score.title = "Relevance score";
-    const similar = el("button", "hit-similar icon-button");
-    similar.type = "button";
-    similar.title = "Find Similar";
-    similar.setAttribute("aria-label", `Find code similar to ${hit.symbol ?? hit.path}`);
-    similar.tabIndex = -1;
-    similar.append(codicon("references"));
+    const toggle = iconButton(opts.expanded ? "chevron-down" : "chevron-right", opts.expanded ? "Hide snippet" : "Show snippet", "hit-toggle");
+    toggle.addEventListener("click", (e) => {
+        e.stopPropagation();
+        handlers.toggle(index);
+    });
+    const title = hit.symbol ? el("span", "hit-title hit-symbol", hit.symbol) : el("span", "hit-title hit-line", firstLine(hit.text));
+    title.title = hit.symbol ? `${hit.symbol} — ${firstLine(hit.text)}` : firstLine(hit.text);
+    head.append(toggle, codicon(symbolIcon(hit.symbolKind, hit.kind, "book"), "hit-icon"), title, el("span", "hit-spacer"));
+    if (hit.strength) {
+        const badge = el("span", `hit-strength strength-${hit.strength.band}`);
+        const meter = el("span", "meter");
+        meter.setAttribute("aria-hidden", "true");
+        meter.append(el("span"), el("span"), el("span"));
+        badge.append(meter, el("span", "strength-label", hit.strength.label));
+        badge.title = `Match strength ${hit.strength.reason}`;
+        head.append(badge);
+    }
+    const similar = iconButton("references", "Find Similar (Shift+Enter)", "hit-similar");
     similar.addEventListener("click", (e) => {
         e.stopPropagation();
         handlers.similar(index);
     });
-    head.append(score, similar);
+    head.append(similar);
+
     const where = el("div", "hit-where");
-    const path = el("span", "hit-path", `${multiRoot ? `${hit.folderName}/` : ""}${hit.path}`);
-    path.title = path.textContent ?? "";
-    const lines = el("span", "hit-lines", hit.endLine > hit.startLine ? `:${hit.startLine + 1}–${hit.endLine + 1}` : `:${hit.startLine + 1}`);
-    where.append(path, lines);
-    li.setAttribute("aria-label", `${hit.symbol ? `${hit.symbol}, ` : ""}${hit.path} line ${hit.startLine + 1}, score ${hit.score.toFixed(2)}`);
-    li.append(head, where, snippet(hit));
+    const parts = hit.path.split("/");
+    const file = parts.pop() ?? hit.path;
+    const dir = `${opts.multiRoot ? `${hit.folderName}/` : ""}${parts.join("/")}`;
+    const lines = hit.endLine > hit.startLine ? `:${hit.startLine + 1}–${hit.endLine + 1}` : `:${hit.startLine + 1}`;
+    const fileSpan = el("span", "hit-file", file);
+    fileSpan.append(el("span", "hit-lines", lines));
+    where.append(fileSpan);
+    if (dir) where.append(el("span", "hit-dir", dir));
+    where.title = `${dir ? `${dir}/` : ""}${file}${lines}`;
+
+    const strength = hit.strength ? `, ${hit.strength.reason}` : "";
+    li.setAttribute("aria-label", `${hit.symbol ?? firstLine(hit.text)}, ${hit.path} line ${hit.startLine + 1}${strength}`);
+    li.append(head, where);
+    if (opts.expanded) li.append(snippet(hit));
     li.addEventListener("click", () => handlers.open(index));
     return li;
+}
+
+/** A codicon button for the mouse; keyboard users have the row's keys, so it stays out of the tab order. */
+function iconButton(icon: string, label: string, className: string): HTMLButtonElement {
+    const b = el("button", `${className} icon-button`);
+    b.type = "button";
+    b.title = label;
+    b.tabIndex = -1;
+    b.setAttribute("aria-hidden", "true");
+    b.append(codicon(icon));
+    return b;
 }

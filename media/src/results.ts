@@ -1,11 +1,12 @@
 /**
  * Webview entry of the results UI (panel and sidebar view). DOM only: no Node, no vscode module. It keeps its state
  * in setState, says `ready` to the host, validates every host message with isToWebview, and renders with
- * textContent. Keyboard: / focuses the query, ↑/↓/Home/End move through results, Enter opens, Escape goes back.
+ * textContent. Keyboard: / focuses the query, ↑/↓/Home/End move through results, Enter opens, Shift+Enter finds
+ * similar code, →/← (or Space) show and hide a row's snippet, Escape goes back to the query.
  * While the index grows, stale results are re-run by themselves (refresh.ts says when and why).
  */
 import { isToWebview, type HitDto, type IndexStateDto, type ToWebview, type WebviewAction } from "../../src/protocol/messages";
-import { indexBanner, renderBanner, renderEmpty } from "./banner";
+import { indexBanner, renderBanner, renderEmpty, renderNotice } from "./banner";
 import { AutoRefresh, isStale, type RowsBasis } from "./refresh";
 import { el, renderHit } from "./render";
 import { connectHost, type PageState } from "./vscodeApi";
@@ -39,6 +40,12 @@ const bannerHost = $<HTMLDivElement>("banner");
 const summaryHost = $<HTMLDivElement>("summary");
 const list = $<HTMLUListElement>("results");
 const emptyHost = $<HTMLDivElement>("empty");
+const noticeHost = $<HTMLDivElement>("notice");
+/** The sidebar is compact: a row's snippet shows when the user expands it. The panel shows them all. */
+const compact = document.body.dataset.surface !== "panel";
+/** Rows whose snippet the user toggled away from the surface's default (reset with every new list). */
+let toggled = new Set<number>();
+const QUERY_PLACEHOLDER = queryInput.placeholder;
 
 function save(): void {
     host.save(state);
@@ -64,6 +71,13 @@ function search(now: boolean): void {
     save();
     const send = () => {
         autoRefresh.cancel();
+        if (!state.scope.code && !state.scope.docs) {
+            // Nothing to search: say so rather than quietly searching everything (as VS Code's search does when
+            // its filters exclude every file).
+            lastRequest++;
+            showHits({ hits: [], source: "search", query: state.query, coverage: 1, semanticCoverage: 1, elapsedMs: 0 }, false);
+            return;
+        }
         if (state.query.trim() === "") {
             lastRequest++;
             showHits({ hits: [], source: "search", query: "", coverage: 1, semanticCoverage: 1, elapsedMs: 0 }, false);
@@ -99,9 +113,23 @@ const handlers = {
         summaryHost.replaceChildren(el("span", "summary-text", "Finding similar code…"));
         host.post({ type: "findSimilar", requestId: lastRequest, location: location(hit) });
     },
+    toggle(i: number) {
+        if (!state.hits[i]) return;
+        if (!toggled.delete(i)) toggled.add(i);
+        const focused = list.contains(document.activeElement);
+        const old = items()[i];
+        const row = renderHit(state.hits[i], i, rowOptions(i), handlers);
+        old?.replaceWith(row);
+        if (state.selected === i || focused) select(i, focused, true);
+    },
 };
 
-type Reply = Pick<Extract<ToWebview, { type: "results" }>, "hits" | "source" | "query" | "coverage" | "semanticCoverage" | "similarTo" | "elapsedMs">;
+function rowOptions(i: number) {
+    const multiRoot = new Set(state.hits.map((h) => h.folder)).size > 1;
+    return { multiRoot, expanded: compact === toggled.has(i), count: state.hits.length };
+}
+
+type Reply = Pick<Extract<ToWebview, { type: "results" }>, "hits" | "source" | "query" | "coverage" | "semanticCoverage" | "similarTo" | "weakNotice" | "elapsedMs">;
 
 /** Same place: same file and overlapping lines (a re-run may widen or merge a hit). */
 function samePlace(a: HitDto, b: HitDto): boolean {
@@ -113,8 +141,14 @@ function showHits(reply: Reply, keep: boolean): void {
     const selectedHit = keep && state.selected >= 0 ? state.hits[state.selected] : undefined;
     const hadFocus = keep && list.contains(document.activeElement);
     const scrollTop = window.scrollY;
-    const { hits, source, query: answered, coverage, semanticCoverage, similarTo, elapsedMs } = reply;
-    Object.assign(state, { hits, source, answered, coverage, semanticCoverage, similarTo, elapsedMs, selected: -1, scrollTop: keep ? scrollTop : 0, touched: true });
+    const { hits, source, query: answered, coverage, semanticCoverage, similarTo, weakNotice, elapsedMs } = reply;
+    Object.assign(state, { hits, source, answered, coverage, semanticCoverage, similarTo, weakNotice, elapsedMs, selected: -1, scrollTop: keep ? scrollTop : 0, touched: true });
+    if (!keep) toggled = new Set();
+    if (source === "similar") {
+        // The results no longer answer the typed text: empty the box, and let it say what they are instead.
+        state.query = "";
+        queryInput.value = "";
+    }
     errorBanner = undefined;
     refreshed = keep;
     if (!keep) rerun = undefined;
@@ -174,10 +208,14 @@ function onIndexState(next: IndexStateDto): void {
 
 function render(): void {
     list.removeAttribute("aria-busy");
-    const multiRoot = new Set(state.hits.map((h) => h.folder)).size > 1;
-    list.replaceChildren(...state.hits.map((h, i) => renderHit(h, i, multiRoot, handlers)));
+    list.replaceChildren(...state.hits.map((h, i) => renderHit(h, i, rowOptions(i), handlers)));
+    const first = items()[0];
+    if (first && state.selected < 0) first.tabIndex = 0; // the list is one tab stop even before a row is selected
     const hasQuery = state.answered.trim() !== "";
-    renderEmpty(emptyHost, state.hits.length > 0 ? "none" : hasQuery ? "noMatches" : "welcome", state.answered);
+    const noScope = !state.scope.code && !state.scope.docs;
+    renderEmpty(emptyHost, state.hits.length > 0 ? "none" : noScope ? "noScope" : hasQuery ? "noMatches" : "welcome", state.answered, state.mode);
+    queryInput.placeholder = state.source === "similar" && state.hits.length > 0 ? `Similar to ${state.answered} — type to search` : QUERY_PLACEHOLDER;
+    renderNotice(noticeHost, state.hits.length > 0 ? state.weakNotice : undefined);
     summaryHost.replaceChildren();
     if (state.hits.length > 0) {
         const what = state.source === "similar" ? `Similar to ${state.answered}` : `${state.hits.length} results`;
@@ -206,7 +244,6 @@ function select(i: number, focus = true, reveal = true): void {
         li.tabIndex = j === k ? 0 : -1;
     });
     state.selected = k;
-    list.setAttribute("aria-activedescendant", all[k].id);
     if (focus) all[k].focus({ preventScroll: !reveal });
     if (reveal) all[k].scrollIntoView({ block: "nearest" });
     save();
@@ -272,10 +309,25 @@ list.addEventListener("keydown", (e) => {
         e.preventDefault();
         if (e.key === "ArrowUp" && state.selected <= 0) queryInput.focus();
         else select(moves[e.key]);
+    } else if (e.key === "Enter" && e.shiftKey) {
+        e.preventDefault();
+        handlers.similar(state.selected);
     } else if (e.key === "Enter") {
         e.preventDefault();
         handlers.open(state.selected);
+    } else if (e.key === "ArrowRight" || e.key === "ArrowLeft" || e.key === " ") {
+        e.preventDefault();
+        const row = items()[state.selected];
+        const open = row?.getAttribute("aria-expanded") === "true";
+        if (e.key === " " || open === (e.key === "ArrowLeft")) handlers.toggle(state.selected);
     } else if (e.key === "Escape") queryInput.focus();
+});
+
+// A row focused by Tab or a click becomes the selected row (roving tab stop: one row is tabbable at a time).
+list.addEventListener("focusin", (e) => {
+    const row = (e.target as HTMLElement).closest<HTMLLIElement>("li.hit");
+    const i = row ? Number(row.dataset.index) : -1;
+    if (i >= 0 && i !== state.selected) select(i, false, false);
 });
 
 // Activity postpones an automatic re-run: rows must not move while the user types, points or scrolls.

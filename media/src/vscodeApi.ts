@@ -19,6 +19,8 @@ export interface PageState {
     semanticCoverage: number;
     /** For Find Similar hits: what was compared, to run it again. */
     similarTo?: SimilarTargetDto;
+    /** The host's sentence when every hit is weak (shown above them). */
+    weakNotice?: string;
     elapsedMs: number;
     selected: number;
     scrollTop: number;

@@ -1,4 +1,5 @@
 /** Human and JSON output for the CLI. JSON shapes are part of the CLI contract. */
+import { allWeak, strengthText, weakMatchesNotice } from "../core/search/strength";
 import { SKIP_REASON_TEXT } from "../core/skips";
 import type { Hit, IndexProgress, IndexStatus, Logger, SkipReason } from "../core/types";
 
@@ -28,15 +29,17 @@ function round(x: number): number {
 const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, s: string) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-/** Readable terminal output: path:line, symbol, score, a few lines of snippet. */
+/** Readable terminal output: path:line, symbol, match strength (the scale every surface shows), a few lines of snippet. */
 export function formatHits(hits: Hit[], coverage: number): string {
     if (hits.length === 0) return "No results.";
     const lines: string[] = [];
     if (coverage < 1) lines.push(paint("33", `(searched ${Math.round(coverage * 100)}% of the workspace; indexing continues)`));
+    if (allWeak(hits.map((h) => h.strength?.value))) lines.push(paint("33", weakMatchesNotice(undefined)));
     hits.forEach((h, i) => {
         const where = paint("36", `${h.path}:${h.startLine}-${h.endLine}`);
         const symbol = h.symbol ? `  ${paint("1", h.symbol)}` : "";
-        lines.push(`${String(i + 1).padStart(2)}. ${where}${symbol}  ${paint("2", h.score.toFixed(3))}`);
+        const strength = h.strength ? strengthText(h.strength.value) : "";
+        lines.push(`${String(i + 1).padStart(2)}. ${where}${symbol}  ${paint("2", strength)}`);
         const snippet = h.text.split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, SNIPPET_LINES);
         for (const l of snippet) lines.push(`      ${l.length > 120 ? `${l.slice(0, 117)}...` : l}`);
     });

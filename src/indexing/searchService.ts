@@ -6,11 +6,12 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import { CoreError, isCoreError } from "../core/errors";
 import { compareRanked } from "../core/search/candidate";
+import { allWeak, strengthBand, strengthReason, strengthText, weakMatchesNotice } from "../core/search/strength";
 import type { SearchResult } from "../core/engine";
 import type { Hit } from "../core/types";
 import type { EngineClient } from "../engineHost/engineClient";
 import type { Log } from "../log";
-import type { HitDto, ScopeDto, SearchModeDto, SimilarTargetDto } from "../protocol/messages";
+import type { HitDto, ScopeDto, SearchModeDto, SimilarTargetDto, StrengthDto } from "../protocol/messages";
 import { scopeToOptions } from "../protocol/scope";
 import type { FolderIndex } from "./folderIndex";
 import type { IndexService } from "./indexService";
@@ -38,6 +39,8 @@ export interface SearchOutcome {
     semanticCoverage: number;
     /** For Find Similar: what was compared (folder URI, 0-based lines), so a webview can run it again. */
     similarTo?: SimilarTargetDto;
+    /** Set when every hit is weak (core/search/strength.ts): the sentence every surface shows above them. */
+    weakNotice?: string;
     elapsedMs: number;
 }
 
@@ -125,6 +128,7 @@ export class SearchService implements vscode.Disposable {
         const semanticCoverage = weightedSemanticCoverage(results);
         const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, semanticCoverage, elapsedMs: Date.now() - started };
         if (similarTo) outcome.similarTo = similarTo;
+        if (allWeak(hits.map((h) => h.strength?.value))) outcome.weakNotice = weakMatchesNotice(query, source);
         this.last = outcome;
         this.log.debug(
             `${source} "${query.slice(0, 80)}": ${hits.length} hits in ${outcome.elapsedMs} ms, coverage ${Math.round(coverage * 100)}%, ` +
@@ -163,6 +167,7 @@ export function toHitDto(f: FolderIndex, h: Hit): HitDto {
         startLine: Math.max(0, h.startLine - 1),
         endLine: Math.max(0, h.endLine - 1),
         score: h.score,
+        strength: toStrengthDto(h),
         language: h.language,
         kind: h.kind,
         text: h.text,
@@ -171,4 +176,10 @@ export function toHitDto(f: FolderIndex, h: Hit): HitDto {
     if (h.symbol !== undefined) dto.symbol = h.symbol;
     if (h.symbolKind !== undefined) dto.symbolKind = h.symbolKind;
     return dto;
+}
+
+/** The hit's strength as every surface shows it; a hit without one (never from rankHits) reads as weak 0. */
+function toStrengthDto(h: Hit): StrengthDto {
+    const s = h.strength ?? { value: 0, band: strengthBand(0), wordsMatched: 0, wordsTotal: 0 };
+    return { value: s.value, band: s.band, label: strengthText(s.value), reason: strengthReason(s) };
 }

@@ -13,6 +13,24 @@ export const SEARCH_MODES: readonly SearchModeDto[] = ["hybrid", "vector", "lexi
 
 export type FileKindDto = "code" | "docs" | "text";
 
+/** Strength bands, weakest last (core/search/strength.ts decides them). */
+export type StrengthBandDto = "strong" | "good" | "weak";
+export const STRENGTH_BANDS: readonly StrengthBandDto[] = ["strong", "good", "weak"];
+
+/**
+ * How well a hit matches its query, on the one 0-100 scale every surface shows (computed in the core from the
+ * query-chunk cosine and the query words the hit contains, so it means the same for every query).
+ */
+export interface StrengthDto {
+    /** 0..100. */
+    value: number;
+    band: StrengthBandDto;
+    /** What every surface shows: "strong 87". */
+    label: string;
+    /** Why, in words, for tooltips and screen readers: "strong 87 of 100: close in meaning; 2 of 3 query words". */
+    reason: string;
+}
+
 /** One ranked result, as the webview and the QuickPick show it. */
 export interface HitDto {
     /** URI string of the workspace folder `path` is relative to. */
@@ -25,7 +43,10 @@ export interface HitDto {
     startLine: number;
     /** 0-based, inclusive. */
     endLine: number;
+    /** The ranking score (its scale depends on the mode; only its order means something). Not shown to people. */
     score: number;
+    /** How well it matches: what people see in place of the score (the host always sets it). */
+    strength?: StrengthDto;
     language: string;
     kind: FileKindDto;
     symbol?: string;
@@ -113,6 +134,8 @@ export type ToWebview =
           semanticCoverage: number;
           /** For Find Similar: what was compared, so the webview can run it again. */
           similarTo?: SimilarTargetDto;
+          /** Set when every hit is weak: the sentence to show above them (core/search/strength.ts). */
+          weakNotice?: string;
           elapsedMs: number;
       }
     /** Host -> webview, whenever indexing progresses or changes phase (throttled). */
@@ -234,7 +257,7 @@ export function isHit(x: unknown): x is HitDto {
         hasOnlyKeys(
             x,
             ["folder", "folderName", "path", "startLine", "endLine", "score", "language", "kind", "text", "bestLines"],
-            ["symbol", "symbolKind"],
+            ["symbol", "symbolKind", "strength"],
         ) &&
         isStr(x.folder, MAX_PATH_LENGTH) &&
         isStr(x.folderName, MAX_PATH_LENGTH) &&
@@ -243,6 +266,7 @@ export function isHit(x: unknown): x is HitDto {
         isNat(x.endLine) &&
         x.endLine >= x.startLine &&
         isNum(x.score) &&
+        (x.strength === undefined || isStrength(x.strength)) &&
         isStr(x.language, 100) &&
         isOneOf(x.kind, ["code", "docs", "text"] as const) &&
         (x.symbol === undefined || isStr(x.symbol, 1000)) &&
@@ -250,6 +274,19 @@ export function isHit(x: unknown): x is HitDto {
         isStr(x.text, MAX_TEXT_LENGTH) &&
         Array.isArray(x.bestLines) &&
         x.bestLines.every(isNat)
+    );
+}
+
+export function isStrength(x: unknown): x is StrengthDto {
+    return (
+        isObj(x) &&
+        hasOnlyKeys(x, ["value", "band", "label", "reason"]) &&
+        isNum(x.value) &&
+        x.value >= 0 &&
+        x.value <= 100 &&
+        isOneOf(x.band, STRENGTH_BANDS) &&
+        isStr(x.label, 100) &&
+        isStr(x.reason, 500)
     );
 }
 
@@ -292,7 +329,7 @@ export function isToWebview(x: unknown): x is ToWebview {
             return hasOnlyKeys(x, ["type", "defaults", "index"]) && isDefaults(x.defaults) && isIndexState(x.index);
         case "results":
             return (
-                hasOnlyKeys(x, ["type", "requestId", "source", "query", "hits", "coverage", "semanticCoverage", "elapsedMs"], ["similarTo"]) &&
+                hasOnlyKeys(x, ["type", "requestId", "source", "query", "hits", "coverage", "semanticCoverage", "elapsedMs"], ["similarTo", "weakNotice"]) &&
                 isNat(x.requestId) &&
                 isOneOf(x.source, ["search", "similar"] as const) &&
                 isStr(x.query, MAX_QUERY_LENGTH) &&
@@ -302,6 +339,7 @@ export function isToWebview(x: unknown): x is ToWebview {
                 isNum(x.coverage) &&
                 isRatio(x.semanticCoverage) &&
                 (x.similarTo === undefined || isSimilarTarget(x.similarTo)) &&
+                (x.weakNotice === undefined || isStr(x.weakNotice, 1000)) &&
                 isNum(x.elapsedMs)
             );
         case "indexState":

@@ -2,7 +2,8 @@
  * "Seek: Search by Meaning": a QuickPick with live results. Input is debounced, the previous search is aborted on
  * every keystroke, `busy` shows while one runs, and items are `alwaysShow` (the QuickPick's own label filter would
  * hide semantic hits that don't contain the typed words). Moving through items previews the location; Enter opens
- * it with the range selected; Escape goes back to the editor the user came from.
+ * it with the range selected; Escape closes what was previewed and goes back to the editor the user came from, with
+ * its selection and scroll position, as VS Code's own pickers (Go to Symbol, Quick Open) do.
  */
 import * as vscode from "vscode";
 import { isCoreError } from "../core/errors";
@@ -36,7 +37,8 @@ export function toItem(hit: HitDto, multiRoot: boolean): HitItem {
     const label = hit.symbol ? `$(${icon}) ${hit.symbol}` : `$(${icon}) ${firstLine(hit.text)}`;
     const where = `${multiRoot ? `${hit.folderName}/` : ""}${hit.path}:${hit.startLine + 1}`;
     const lines = hit.endLine > hit.startLine ? `lines ${hit.startLine + 1}–${hit.endLine + 1}` : `line ${hit.startLine + 1}`;
-    const detail = `score ${hit.score.toFixed(3)} · ${lines}${hit.symbol ? ` · ${firstLine(hit.text)}` : ""}`;
+    const strength = hit.strength ? `${hit.strength.label} · ` : "";
+    const detail = `${strength}${lines}${hit.symbol ? ` · ${firstLine(hit.text)}` : ""}`;
     return { label, description: where, detail, alwaysShow: true, hit };
 }
 
@@ -60,13 +62,11 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
     qp.placeholder = "Describe what you are looking for, e.g. “where do we retry failed uploads”";
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
-    const origin = vscode.window.activeTextEditor;
-    const originSelection = origin?.selection;
+    const restore = EditorRestore.capture();
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     let controller: AbortController | undefined;
     let debounce: NodeJS.Timeout | undefined;
     let previewTimer: NodeJS.Timeout | undefined;
-    let previewed = false;
     let accepted = false;
 
     const run = async (query: string) => {
@@ -82,6 +82,7 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
             const phase = ctx.index.summary().phase;
             qp.title = title(outcome, mode, phase === "indexing" || phase === "paused");
             if (outcome.hits.length === 0) qp.title = `${qp.title} — no matches`;
+            else if (outcome.weakNotice) qp.title = `Seek: ${outcome.weakNotice}`;
         } catch (err) {
             if (isCoreError(err, "cancelled") || mine.signal.aborted) return;
             ctx.log.error("quick search failed", err);
@@ -111,7 +112,7 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
         previewTimer = setTimeout(() => {
             const uri = resolveHit(ctx, item.hit);
             if (!uri || accepted) return;
-            previewed = true;
+            restore.previewing(uri);
             void ctx.opener.open(uri, item.hit.startLine, item.hit.endLine, { preview: true, preserveFocus: true, highlight: false }).then(undefined, (e) => ctx.log.debug(`preview failed: ${String(e)}`));
         }, PREVIEW_DELAY_MS);
     }, null, disposables);
@@ -132,10 +133,8 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
         qp.show();
         if (initialQuery) qp.value = initialQuery;
         await closed;
-        if (!accepted && previewed && origin && originSelection) {
-            // Escape after browsing: go back to where the user was, like VS Code's own Go to Symbol.
-            await vscode.window.showTextDocument(origin.document, { selection: originSelection, preserveFocus: false, viewColumn: origin.viewColumn });
-        }
+        clearTimeout(previewTimer);
+        if (!accepted) await restore.back().catch((e) => ctx.log.debug(`restoring the editor failed: ${String(e)}`));
     } finally {
         controller?.abort();
         clearTimeout(debounce);
@@ -147,4 +146,58 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
 /** Hits come from our own engines, but go through the same containment check as webview locations. */
 function resolveHit(ctx: Ctx, hit: HitDto): vscode.Uri | undefined {
     return locationUri({ folder: hit.folder, path: hit.path, startLine: hit.startLine, endLine: hit.endLine }, ctx.log);
+}
+
+/**
+ * What the editor area looked like when the QuickPick opened (the active editor, its selections and scroll, and
+ * which files had tabs), so Escape can undo the previews: tabs the previews opened are closed, and the editor the
+ * user came from is shown again as it was.
+ */
+export class EditorRestore {
+    private readonly previewed = new Set<string>();
+
+    private constructor(
+        private readonly origin: vscode.TextEditor | undefined,
+        private readonly selections: readonly vscode.Selection[],
+        private readonly visible: readonly vscode.Range[],
+        private readonly tabsBefore: ReadonlySet<string>,
+    ) {}
+
+    static capture(): EditorRestore {
+        const origin = vscode.window.activeTextEditor;
+        const tabs = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => tabKey(t, g)).filter((k) => k !== undefined)));
+        return new EditorRestore(origin, origin?.selections ?? [], origin?.visibleRanges ?? [], tabs);
+    }
+
+    /** A preview of `uri` is about to open. */
+    previewing(uri: vscode.Uri): void {
+        this.previewed.add(uri.toString());
+    }
+
+    /** Closes the tabs only previews opened, then shows the original editor with its selections and scroll. */
+    async back(): Promise<void> {
+        if (this.previewed.size === 0) return;
+        const opened = vscode.window.tabGroups.all.flatMap((g) =>
+            g.tabs.filter((t) => {
+                const key = tabKey(t, g);
+                return key !== undefined && !this.tabsBefore.has(key) && t.input instanceof vscode.TabInputText && this.previewed.has(t.input.uri.toString());
+            }),
+        );
+        if (opened.length > 0) await vscode.window.tabGroups.close(opened, true);
+        const origin = this.origin;
+        if (!origin) return;
+        // By URI when a preview replaced the origin's own preview tab and VS Code let the document go.
+        const options: vscode.TextDocumentShowOptions = { viewColumn: origin.viewColumn, preserveFocus: false };
+        const editor = origin.document.isClosed
+            ? await vscode.window.showTextDocument(origin.document.uri, options)
+            : await vscode.window.showTextDocument(origin.document, options);
+        if (this.selections.length > 0) editor.selections = [...this.selections];
+        const top = this.visible[0];
+        if (top) editor.revealRange(top, vscode.TextEditorRevealType.AtTop);
+    }
+}
+
+/** A tab's identity for "was it open before": its group and its text file, or undefined for other kinds of tab. */
+function tabKey(tab: vscode.Tab, group: vscode.TabGroup): string | undefined {
+    return tab.input instanceof vscode.TabInputText ? `${group.viewColumn}|${tab.input.uri.toString()}` : undefined;
 }

@@ -59,9 +59,10 @@ export class ResultsController implements vscode.Disposable {
     }
 
     showOutcome(outcome: SearchOutcome, requestId = 0): void {
-        const { source, query, hits, coverage, semanticCoverage, similarTo, elapsedMs } = outcome;
+        const { source, query, hits, coverage, semanticCoverage, similarTo, weakNotice, elapsedMs } = outcome;
         const msg: ToWebview = { type: "results", requestId, source, query, hits, coverage, semanticCoverage, elapsedMs };
         if (similarTo) msg.similarTo = similarTo;
+        if (weakNotice) msg.weakNotice = weakNotice;
         this.post(msg);
     }
 

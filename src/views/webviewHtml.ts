@@ -71,6 +71,7 @@ export function buildResultsHtml(options: ResultsHtmlOptions): string {
         </div>
     </header>
     <div id="banner" class="banner" role="status" aria-live="polite" hidden></div>
+    <div id="notice" class="banner banner-warning notice" role="status" hidden></div>
     <div id="summary" class="summary" aria-live="polite"></div>
     <ul id="results" class="results" role="listbox" aria-label="Search results"></ul>
     <div id="empty" class="empty-state" hidden></div>

@@ -7,7 +7,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
     activeTabTitle, cursorPosition, launchBrowser, pickRow, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
 } from "./workbench.mjs";
@@ -152,15 +154,15 @@ async function showSeekSidebar() {
     if (!shown || !sidebarVisible) await item.locator("a").click();
 }
 
-/** The rendered result rows of a results webview (media/src/render.ts): path, first line, score, aria-label. */
+/** The rendered result rows of a results webview (media/src/render.ts): path, first line, strength, aria-label. */
 async function resultRows(frame) {
     const rows = await frame.locator("#results > li.hit").evaluateAll((lis) => lis.map((li) => ({
-        path: li.querySelector(".hit-path")?.textContent ?? undefined,
+        path: li.dataset.path,
         lines: li.querySelector(".hit-lines")?.textContent ?? "",
-        score: li.querySelector(".hit-score")?.textContent ?? "",
+        strength: li.querySelector(".strength-label")?.textContent ?? "",
         text: li.getAttribute("aria-label") ?? "",
     })));
-    return rows.map((r) => ({ ...r, line: +(/^:(\d+)/.exec(r.lines)?.[1] ?? NaN), score: r.score === "" ? undefined : +r.score }));
+    return rows.map((r) => ({ ...r, line: +(/^:(\d+)/.exec(r.lines)?.[1] ?? NaN) }));
 }
 
 /** Last line of a result row (".hit-lines" is ":11–28" or ":11"). */
@@ -236,6 +238,76 @@ async function expectEditorAt(fileName, line) {
     return pos;
 }
 
+const NONSENSE = "qwzx plorf blenk xyzzy";
+/** Colour themes for the screenshots: label in the picker, the workbench's class for it, file name part. */
+const THEMES = [["Light+", "vs", "light"], ["Dark Modern", "vs-dark", "dark"], ["Dark High Contrast", "hc-black", "hc-dark"], ["Light High Contrast", "hc-light", "hc-light"]];
+
+/** "strong 87" from a QuickPick row's aria-label. */
+const strengthIn = (row) => /\b((?:strong|good|weak) \d+)\b/.exec(row)?.[1];
+
+/** The CLI's human output for a query over the same workspace (its own index; the embedding cache is shared). */
+function cliSearch(query) {
+    const cli = join(dirname(fileURLToPath(import.meta.url)), "../../dist/cli.js");
+    const res = spawnSync(process.execPath, [cli, "search", WORKSPACE, query, "--index-dir", join(dirname(WORKSPACE), "cli-index")], {
+        encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ORT_DISABLE_TELEMETRY: "1" }, timeout: 120000,
+    });
+    assert.equal(res.status, 0, `seek search failed: ${res.stderr}`);
+    return res.stdout;
+}
+
+/** Types the nonsense query into the sidebar and waits for its weak-match notice. */
+async function weakInSidebar() {
+    await showSeekSidebar();
+    const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
+    await frame.locator("#query").fill(NONSENSE);
+    await frame.locator("#query").press("Enter");
+    await until(async () => readState()?.lastResults?.query === NONSENSE && (await frame.locator("#notice").isVisible()), "the weak-match notice in the sidebar", 30000);
+    return frame;
+}
+
+/** In the page: horizontal scrollers, rows fully inside the viewport, the height of a row without its snippet. */
+function sidebarLayout() {
+    const rows = [...document.querySelectorAll("#results > li.hit")];
+    const scrollers = [document.documentElement, ...document.querySelectorAll("#results *")].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "hidden" && (e === document.documentElement || getComputedStyle(e).overflowX !== "visible")).length;
+    const rowsInView = rows.filter((r) => r.getBoundingClientRect().bottom <= window.innerHeight).length;
+    const collapsed = rows.find((r) => r.getAttribute("aria-expanded") === "false");
+    return { scrollers, rowsInView, collapsedRowHeight: collapsed ? Math.round(collapsed.getBoundingClientRect().height) : 0, width: window.innerWidth };
+}
+
+/**
+ * The selected row's text against its own background: title, folder, line numbers and strength all at a contrast
+ * of at least 3:1 (WCAG's minimum for large or UI text; the Light+ bug had link blue on selection blue, 1.3:1).
+ */
+async function assertReadable(frame, where) {
+    const pairs = await frame.evaluate(() => {
+        const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const row = document.querySelector("#results > li.hit[aria-selected='true']");
+        if (!row) return null;
+        let bg = [0, 0, 0, 0];
+        for (let e = row; e && bg[3] === 0; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            bg = c.length === 3 ? [...c, 1] : c;
+        }
+        if (bg[3] === 0 || bg.length < 4) bg = [...parse(getComputedStyle(document.body).backgroundColor), 1].slice(0, 4);
+        const lum = ([r, g, b]) => {
+            const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        return [".hit-title", ".hit-file", ".hit-dir", ".hit-lines", ".strength-label"].map((sel) => {
+            const el = row.querySelector(sel);
+            if (!el) return { sel, ratio: null };
+            const c = parse(getComputedStyle(el).color);
+            const a = c.length > 3 ? c[3] : 1;
+            const fg = [0, 1, 2].map((i) => c[i] * a + bg[i] * (1 - a)); // a translucent colour over the background
+            const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+            return { sel, ratio: Math.round(((l1 + 0.05) / (l2 + 0.05)) * 100) / 100, fg: getComputedStyle(el).color, bg: `rgb(${bg.slice(0, 3).join(",")})` };
+        });
+    });
+    assert.ok(pairs, `${where}: a selected row`);
+    console.log(`# ${where} selected-row contrast: ${pairs.map((p) => `${p.sel} ${p.ratio}`).join(", ")}`);
+    for (const p of pairs) if (p.ratio !== null) assert.ok(p.ratio >= 3, `${where}: ${p.sel} ${p.fg} on ${p.bg} is ${p.ratio}:1`);
+}
+
 /** `it` that saves a screenshot of the workbench when the test fails (test-results/screenshots/failed-<n>.png). */
 let failures = 0;
 function test(name, fn) {
@@ -301,11 +373,10 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
             "how is the access token refreshed when it expires", "src/auth/session.py");
         console.log(`# panel rows:\n#   ${rows.slice(0, 4).map((r) => r.text).join("\n#   ")}`);
         assert.ok(rows[0].path?.endsWith("src/auth/session.py"), `session.py should rank first, got ${rows[0].path}`);
-        const scores = rows.map((r) => r.score).filter((s) => s !== undefined);
-        assert.ok(scores.length >= 2, "result rows show scores");
-        assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "results are ranked by score");
+        assert.ok(rows.length >= 2 && rows.every((r) => /^(strong|good|weak) \d+$/.test(r.strength)), `every row shows a strength: ${rows.map((r) => r.strength)}`);
+        assert.match(rows[0].strength, /^strong /, "a clear answer's top row is strong");
         await shot("panel-dark");
-        await frame.locator("#results > li.hit .hit-path").first().click();
+        await frame.locator("#results > li.hit .hit-where").first().click();
         await expectEditorAt("session.py", rows[0].line);
     });
 
@@ -324,6 +395,8 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
     test("Find Similar from the editor context menu lists the near-duplicate in the sidebar", async () => {
         // The panel's webview is an overlay above the editor area: close it so the right-click reaches the editor.
         await runCommand(page, "View: Close All Editors");
+        const typed = await (await webviewIn(".part.sidebar", "the Seek sidebar webview")).locator("#query").inputValue();
+        assert.notEqual(typed, "", "the sidebar's query box holds the previous search");
         await quickInput(page, "Control+P", "fetchWithRetry.ts", "fetchWithRetry.ts");
         const line = page.locator(".editor-instance .monaco-editor .view-line", { hasText: "const response = await fetch(url)" }).first();
         await line.waitFor();
@@ -345,6 +418,9 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         const clicked = 11; // the line right-clicked above, inside fetchWithRetry (lines 3-20)
         const self = rows.find((r) => r.path?.endsWith("src/net/fetchWithRetry.ts") && r.line <= clicked && lineEnd(r) >= clicked);
         assert.equal(self, undefined, `the query range itself is listed: ${self?.text}`);
+        // The box no longer shows the old query above results that do not answer it; it says what they are.
+        assert.equal(await frame.locator("#query").inputValue(), "", `the query box still says ${JSON.stringify(typed)}`);
+        assert.match((await frame.locator("#query").getAttribute("placeholder")) ?? "", /^Similar to fetchWithRetry\.ts:\d+/);
         await shot("find-similar-sidebar");
     });
 
@@ -390,5 +466,90 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await shot("sidebar-light");
         await semanticStageShots("generated-stages-light", "sidebar-stages-light");
         await setTheme("Dark Modern", "vs-dark");
+    });
+
+    test("strength: the same query's top result shows the same strength in the QuickPick, the sidebar and the CLI", async () => {
+        const query = "where do we retry failed uploads?";
+        const rows = await paletteSearch(query, "src/upload/retry.ts");
+        const palette = strengthIn(rows[0]);
+        await page.keyboard.press("Escape");
+        await showSeekSidebar();
+        const { rows: sidebarRows } = await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"), query, "src/upload/retry.ts");
+        const cli = cliSearch(query);
+        const cliTop = /^\s*1\. (\S+):\d+-\d+.*\s((?:strong|good|weak) \d+)\s*$/m.exec(cli);
+        console.log(`# top strength: QuickPick ${JSON.stringify(rows[0])}; sidebar ${sidebarRows[0].path} ${sidebarRows[0].strength}; CLI ${cliTop?.[0]}`);
+        assert.ok(palette, `the QuickPick row shows a strength: ${rows[0]}`);
+        assert.ok(cliTop, `the CLI's first line shows a strength:\n${cli}`);
+        assert.ok(rows[0].includes(sidebarRows[0].path) && cliTop[1] === sidebarRows[0].path, "the same top result everywhere");
+        assert.equal(sidebarRows[0].strength, palette);
+        assert.equal(cliTop[2], palette);
+        assert.match(palette, /^strong /, "a clear answer is strong");
+    });
+
+    test("weak matches: a nonsense query says so in the QuickPick, the sidebar and the CLI", async () => {
+        await runCommand(page, "Seek: Search by Meaning");
+        await openQuickInputText(NONSENSE);
+        const title = page.locator(".quick-input-widget .quick-input-title");
+        await until(async () => /weak matches/i.test((await title.textContent()) ?? ""), "the QuickPick title to say the matches are weak", 30000);
+        const rows = await quickPickRows(page);
+        assert.ok(rows.length > 0 && rows.every((r) => /\bweak \d+/.test(r)), `every row is weak: ${rows.slice(0, 3).join(" | ")}`);
+        await shot("weak-quickpick-dark");
+        await page.keyboard.press("Escape");
+        const frame = await weakInSidebar();
+        assert.match((await frame.locator("#notice").textContent()) ?? "", /Only weak matches for “qwzx plorf blenk xyzzy”/);
+        const sidebarRows = await resultRows(frame);
+        assert.ok(sidebarRows.length > 0 && sidebarRows.every((r) => /^weak \d+$/.test(r.strength)), sidebarRows.map((r) => r.strength).join(", "));
+        assert.match(cliSearch(NONSENSE), /^Only weak matches/m);
+        // A real question gets no such notice.
+        await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"), "read page and per_page query parameters", "server/main.go");
+        assert.ok(await frame.locator("#notice").isHidden(), "no weak notice for a good query");
+    });
+
+    test("screenshots and colour pairs: compact sidebar, selected panel row, weak matches in light, dark and high contrast", async () => {
+        for (const [label, bodyClass, name] of THEMES) {
+            await setTheme(label, bodyClass);
+            await showSeekSidebar();
+            const { frame } = await searchInWebview(() => webviewIn(".part.sidebar", "the Seek sidebar webview"), "read page and per_page query parameters", "server/main.go");
+            await frame.locator("#query").press("ArrowDown"); // selects and focuses the first row
+            await page.keyboard.press("ArrowDown");
+            await page.keyboard.press("ArrowRight"); // shows the second row's snippet
+            await until(async () => (await frame.locator("#results > li.hit[aria-selected='true'] .snippet").count()) === 1, "the selected row's snippet", 5000);
+            const layout = await frame.evaluate(sidebarLayout);
+            console.log(`# ${name} sidebar: ${JSON.stringify(layout)}`);
+            assert.equal(layout.scrollers, 0, "no horizontal scrollbar in the page or any row");
+            assert.ok(layout.rowsInView >= 8, `at least 8 rows fit in the sidebar, got ${layout.rowsInView}`);
+            assert.ok(layout.collapsedRowHeight <= 48, `a row without its snippet is two lines, got ${layout.collapsedRowHeight}px`);
+            await assertReadable(frame, `${name} sidebar`);
+            await shot(`sidebar-compact-${name}`);
+            await runCommand(page, "Seek: Open Search Panel");
+            const { frame: panel } = await searchInWebview(() => webviewIn(".part.editor", "the Seek panel webview"),
+                "how is the access token refreshed when it expires", "src/auth/session.py");
+            await panel.locator("#query").press("ArrowDown");
+            await page.keyboard.press("ArrowDown");
+            await assertReadable(panel, `${name} panel`);
+            await shot(`panel-selected-${name}`);
+            await runCommand(page, "View: Close All Editors");
+            await weakInSidebar();
+            await shot(`weak-${name}`);
+        }
+        await setTheme("Dark Modern", "vs-dark");
+    });
+
+    test("screenshots: a folder with nothing to index", async () => {
+        const empty = join(dirname(WORKSPACE), "nothing-to-index");
+        mkdirSync(empty, { recursive: true });
+        writeFileSync(join(empty, "data.bin"), Buffer.from([0, 1, 2, 3, 0, 255, 254, 0]));
+        writeFileSync(join(empty, "screenshot.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+        await page.goto(`${CS_URL}/?folder=${encodeURIComponent(empty)}`);
+        await waitForWorkbench(page, "data.bin");
+        for (const [label, bodyClass, name] of THEMES) {
+            await setTheme(label, bodyClass);
+            await showSeekSidebar();
+            const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
+            await until(async () => (await frame.locator("#empty").isVisible()), "the sidebar's empty state", 20000);
+            await new Promise((r) => setTimeout(r, 1500)); // let the first index run of the folder settle
+            console.log(`# empty folder (${name}): ${(await bannerText(frame)) || "(no banner)"} | ${await frame.locator("#empty").textContent()}`);
+            await shot(`empty-folder-${name}`);
+        }
     });
 });

@@ -128,17 +128,24 @@ export function meaningShare(cosine: number, scale: CosineScale): number {
 }
 
 /**
- * Strength from the two kinds of evidence. The better one leads (a chunk that says exactly the query's words is a
- * strong match even if its vector is far; one that means the same in other words is strong too), and the other adds
- * a little of itself when they agree, so a hit close in meaning *and* in words ranks above one close in only one.
+ * Strength from the two kinds of evidence (each 0..1). The better one leads (a chunk that says exactly the query's
+ * words is a strong match even if its vector is far; one that means the same in other words is strong too), and the
+ * other adds a little of itself when they agree, so a hit close in meaning *and* in words rates above one close in
+ * only one.
  */
 export function combineEvidence(meaning: number | undefined, words: number | undefined): number {
     const m = meaning ?? 0;
-    const w = words ?? 0;
+    const w = WORDS_WEIGHT * (words ?? 0);
     const lead = Math.max(m, w);
     const support = Math.min(m, w);
     return Math.round(100 * clamp01(lead + AGREEMENT_BONUS * support * (1 - lead)));
 }
+
+/**
+ * What having every query word is worth on its own: strong, but short of 100. A chunk that repeats the question's
+ * words is not necessarily its answer (imports, a comment); 100 takes the meaning to agree as well.
+ */
+const WORDS_WEIGHT = 0.85;
 
 /** How much the weaker kind of evidence adds, as a share of what the stronger one leaves to 1. */
 const AGREEMENT_BONUS = 0.5;
