@@ -206,7 +206,7 @@ test("a folder that is not indexed is indexed in the background and answered fro
     const big = join(work, "big");
     mkdirSync(join(big, "src"), { recursive: true });
     // Enough distinct code that the semantic stage (the model, on a small CI machine) is still running at the first call.
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 1000; i++) {
         writeFileSync(
             join(big, "src", `module${i}.ts`),
             `/** Computes the checksum number ${i} of a ${i % 2 ? "ledger" : "invoice"} entry. */\n` +
