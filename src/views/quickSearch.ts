@@ -82,7 +82,8 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
             const phase = ctx.index.summary().phase;
             qp.title = title(outcome, mode, phase === "indexing" || phase === "paused");
             if (outcome.hits.length === 0) qp.title = `${qp.title} — no matches`;
-            else if (outcome.weakNotice) qp.title = `Seek: ${outcome.weakNotice}`;
+            // The notice's short form: a QuickPick title wraps into the input's hint when long.
+            else if (outcome.weakNotice) qp.title = "Seek: only weak matches — nothing close in meaning or words";
         } catch (err) {
             if (isCoreError(err, "cancelled") || mine.signal.aborted) return;
             ctx.log.error("quick search failed", err);

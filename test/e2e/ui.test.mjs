@@ -283,12 +283,14 @@ async function assertReadable(frame, where) {
         const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
         const row = document.querySelector("#results > li.hit[aria-selected='true']");
         if (!row) return null;
-        let bg = [0, 0, 0, 0];
-        for (let e = row; e && bg[3] === 0; e = e.parentElement) {
+        // What the eye sees behind the row: its background over its parents' (themes use translucent selections).
+        const layers = [];
+        for (let e = row; e; e = e.parentElement) {
             const c = parse(getComputedStyle(e).backgroundColor);
-            bg = c.length === 3 ? [...c, 1] : c;
+            layers.push(c.length === 3 ? [...c, 1] : c);
         }
-        if (bg[3] === 0 || bg.length < 4) bg = [...parse(getComputedStyle(document.body).backgroundColor), 1].slice(0, 4);
+        let bg = [255, 255, 255];
+        for (const [r, g, b, a] of layers.reverse()) bg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
         const lum = ([r, g, b]) => {
             const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
             return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
@@ -300,7 +302,7 @@ async function assertReadable(frame, where) {
             const a = c.length > 3 ? c[3] : 1;
             const fg = [0, 1, 2].map((i) => c[i] * a + bg[i] * (1 - a)); // a translucent colour over the background
             const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-            return { sel, ratio: Math.round(((l1 + 0.05) / (l2 + 0.05)) * 100) / 100, fg: getComputedStyle(el).color, bg: `rgb(${bg.slice(0, 3).join(",")})` };
+            return { sel, ratio: Math.round(((l1 + 0.05) / (l2 + 0.05)) * 100) / 100, fg: getComputedStyle(el).color, bg: `rgb(${bg.map(Math.round).join(",")})` };
         });
     });
     assert.ok(pairs, `${where}: a selected row`);
