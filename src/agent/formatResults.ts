@@ -4,6 +4,8 @@
  * Locations come first in the budget: an agent that knows where to look can read the file itself, while a snippet
  * without its neighbours' locations hides the other answers. Pure.
  */
+import { allWeak, strengthText, weakMatchesNotice } from "../core/search/strength";
+import type { Hit } from "../core/types";
 import { describeIndex, type IndexNote } from "./indexNote";
 
 /** One result, 1-based inclusive lines, path relative to the workspace (POSIX). */
@@ -17,6 +19,8 @@ export interface AgentHit {
     text: string;
     /** 1-based lines that matched the query best (core/search/bestLines.ts). */
     bestLines?: number[];
+    /** Match strength 0..100, the number every human surface shows (core/search/strength.ts). */
+    strength?: number;
 }
 
 export interface FormatRequest {
@@ -25,6 +29,8 @@ export interface FormatRequest {
     hits: AgentHit[];
     index: IndexNote;
     maxChars: number;
+    /** Said under the coverage line when every hit is weak (see weakNotice), so the agent knows to look elsewhere. */
+    weakNotice?: string;
 }
 
 export interface FormattedResults {
@@ -62,6 +68,7 @@ export function formatResults(req: FormatRequest): FormattedResults {
     const safe = req.hits.filter((h) => isPlainRelativePath(h.path));
     const refused = req.hits.length - safe.length;
     const head = [req.title + (safe.length === 0 ? ": no results." : `: ${safe.length} result${safe.length === 1 ? "" : "s"}.`), describeIndex(req.index)];
+    if (req.weakNotice && safe.length > 0) head.push(req.weakNotice);
     const budget = Math.max(0, req.maxChars - FOOTER_RESERVE);
     let used = lengthOf(head);
     const locations: string[] = [];
@@ -93,7 +100,8 @@ function lengthOf(lines: string[]): number {
 function locationLine(rank: number, h: AgentHit): string {
     const range = h.startLine === h.endLine ? `${h.startLine}` : `${h.startLine}-${h.endLine}`;
     const symbol = h.symbol ? `  ${h.symbol}${h.symbolKind ? ` (${h.symbolKind})` : ""}` : "";
-    return `${rank}. ${h.path}:${range}${symbol}`;
+    const strength = h.strength !== undefined ? `  [${strengthText(h.strength)}]` : "";
+    return `${rank}. ${h.path}:${range}${symbol}${strength}`;
 }
 
 /** The longest snippet of at most `maxLines` lines that fits in `room` characters; none when even the shortest does not. */
@@ -128,6 +136,21 @@ export function snippet(h: AgentHit, maxLines: number): string[] {
         const cut = body.length > MAX_LINE_CHARS ? `${body.slice(0, MAX_LINE_CHARS - 1)}…` : body;
         return `   ${String(h.startLine + from + i).padStart(width)}| ${cut}`;
     });
+}
+
+/** A core hit (1-based lines, folder-relative path) as the formatter takes it. */
+export function fromCoreHit(h: Hit): AgentHit {
+    const out: AgentHit = { path: h.path, startLine: h.startLine, endLine: h.endLine, text: h.text };
+    if (h.symbol !== undefined) out.symbol = h.symbol;
+    if (h.symbolKind !== undefined) out.symbolKind = h.symbolKind;
+    if (h.bestLines !== undefined) out.bestLines = h.bestLines;
+    if (h.strength !== undefined) out.strength = h.strength.value;
+    return out;
+}
+
+/** The human surfaces' sentence for a list of only weak matches (core/search/strength.ts), or undefined. */
+export function weakNotice(hits: AgentHit[], subject: string, source: "search" | "similar"): string | undefined {
+    return allWeak(hits.map((h) => h.strength)) ? weakMatchesNotice(subject, source) : undefined;
 }
 
 /** Queries this long are cut in the answer's title: the agent wrote the query and does not need it back. */

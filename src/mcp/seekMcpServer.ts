@@ -8,7 +8,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { agentErrorText, NO_VECTORS_YET, ToolRefusal } from "../agent/errorText";
-import { formatResults, searchTitle, similarTitle } from "../agent/formatResults";
+import { formatResults, fromCoreHit, searchTitle, similarTitle, weakNotice } from "../agent/formatResults";
 import { describeIndex } from "../agent/indexNote";
 import { AGENT_LIMITS, AGENT_SCOPES, parseSearchInput, parseSimilarInput, searchScope, ToolInputError } from "../agent/toolInput";
 import { PARAM_DESCRIPTIONS, SEARCH_DESCRIPTION, SIMILAR_DESCRIPTION, STATUS_DESCRIPTION } from "../agent/toolSpecs";
@@ -63,7 +63,9 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
             const input = parseSearchInput(args);
             const engine = await session.ready(extra.signal);
             const result = await engine.search(input.query, { mode: "hybrid", top: input.count, ...scopeToOptions(searchScope(input)), signal: extra.signal });
-            return formatResults({ title: searchTitle(input.query), hits: result.hits, index: session.note(result), maxChars: input.maxChars }).text;
+            const hits = result.hits.map(fromCoreHit);
+            const notice = weakNotice(hits, input.query, "search");
+            return formatResults({ title: searchTitle(input.query), hits, index: session.note(result), maxChars: input.maxChars, weakNotice: notice }).text;
         }),
     );
 
@@ -76,8 +78,10 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
             if (result.semanticCoverage === 0) {
                 throw new ToolRefusal(NO_VECTORS_YET);
             }
+            const hits = result.hits.map(fromCoreHit);
+            const notice = weakNotice(hits, `${path}:${input.startLine}`, "similar");
             const title = similarTitle(path, input.startLine, input.endLine);
-            return formatResults({ title, hits: result.hits, index: session.note(result), maxChars: input.maxChars }).text;
+            return formatResults({ title, hits, index: session.note(result), maxChars: input.maxChars, weakNotice: notice }).text;
         }),
     );
 

@@ -45,7 +45,8 @@ export class SearchTool implements vscode.LanguageModelTool<Partial<SearchInput>
             const input = parseSearchInput(options.input);
             refuseWithoutIndex(this.ctx, "search");
             const outcome = await this.ctx.search.search({ query: input.query, mode: this.ctx.config.get("search.mode"), top: input.count, scope: searchScope(input) }, signal);
-            return formatResults({ title: searchTitle(input.query), hits: agentHits(outcome), index: indexNote(this.ctx, outcome), maxChars: input.maxChars }).text;
+            const request = { title: searchTitle(input.query), hits: agentHits(outcome), index: indexNote(this.ctx, outcome), maxChars: input.maxChars };
+            return formatResults(outcome.weakNotice ? { ...request, weakNotice: outcome.weakNotice } : request).text;
         });
     }
 }
@@ -69,7 +70,8 @@ export class FindSimilarTool implements vscode.LanguageModelTool<Partial<Similar
             const outcome = await this.ctx.search.similar(uri, { start: input.startLine - 1, end: input.endLine - 1 }, input.count, signal);
             if (outcome.semanticCoverage === 0) throw new ToolRefusal(NO_VECTORS_YET);
             const title = similarTitle(displayPath(folder.name, rel), input.startLine, input.endLine);
-            return formatResults({ title, hits: agentHits(outcome), index: indexNote(this.ctx, outcome), maxChars: input.maxChars }).text;
+            const request = { title, hits: agentHits(outcome), index: indexNote(this.ctx, outcome), maxChars: input.maxChars };
+            return formatResults(outcome.weakNotice ? { ...request, weakNotice: outcome.weakNotice } : request).text;
         });
     }
 }
@@ -152,6 +154,7 @@ function agentHits(outcome: SearchOutcome): AgentHit[] {
         };
         if (h.symbol !== undefined) hit.symbol = h.symbol;
         if (h.symbolKind !== undefined) hit.symbolKind = h.symbolKind;
+        if (h.strength !== undefined) hit.strength = h.strength.value;
         return hit;
     });
 }

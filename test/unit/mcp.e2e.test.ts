@@ -107,6 +107,15 @@ test("search answers a question with ranked places, 1-based lines and snippets, 
     assert.ok(file[14].startsWith("export async function retryUpload("), "line numbers are the file's, 1-based");
     assert.ok(a.text.length <= AGENT_LIMITS.defaultMaxChars);
     assert.ok(!a.text.includes(work), "no absolute paths");
+    assert.match(a.text, /^\d+\. src\/upload\/retry\.ts:11-28  retryUpload \(function\)  \[strong \d+\]$/m, "the strength the panel shows");
+    assert.doesNotMatch(a.text, /Only weak matches/);
+});
+
+test("a query nothing in the folder answers says its matches are all weak", async () => {
+    const a = await call(client, "search", { query: "zebra quantum marmalade" });
+    assert.equal(a.isError, false, a.text);
+    assert.match(a.text.split("\n")[2], /^Only weak matches for “zebra quantum marmalade”/, a.text);
+    assert.ok(locations(a.text).length > 0, "the nearest places are still listed");
 });
 
 test("scope and path narrow the search as the panel's filters do", async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { agentErrorText } from "../../src/agent/errorText";
-import { formatResults, isPlainRelativePath, snippet, type AgentHit } from "../../src/agent/formatResults";
+import { formatResults, isPlainRelativePath, snippet, weakNotice, type AgentHit } from "../../src/agent/formatResults";
 import { describeIndex } from "../../src/agent/indexNote";
 import {
     AGENT_LIMITS,
@@ -61,6 +61,17 @@ test("a snippet opens just above the best line, numbers lines 1-based, drops the
     assert.deepEqual(snippet(blankEdges, 8), ["   12| def f():", "   13|     return 1"]);
     // Near the end of a hit the window opens earlier, so it still shows its lines.
     assert.equal(snippet({ ...hit(2), bestLines: [129] }, 6).length, 6);
+});
+
+test("each place shows the strength every human surface shows; a list of only weak matches says so", () => {
+    const strong = formatResults({ title: "t", hits: [{ ...hit(1), strength: 87 }, { ...hit(2), strength: 12 }], index: complete, maxChars: 6000 });
+    assert.match(strong.text, /^1\. src\/module1\.ts:100-129  fn1 \(function\)  \[strong 87\]$/m);
+    assert.match(strong.text, /^2\. .*\[weak 12\]$/m);
+    assert.equal(weakNotice([{ ...hit(1), strength: 87 }], "q", "search"), undefined);
+    const notice = weakNotice([{ ...hit(1), strength: 20 }, { ...hit(2), strength: 5 }], "frobnicate the quux", "search");
+    assert.match(notice ?? "", /^Only weak matches for “frobnicate the quux”/);
+    const weak = formatResults({ title: "t", hits: [{ ...hit(1), strength: 20 }], index: complete, maxChars: 6000, weakNotice: notice });
+    assert.equal(weak.text.split("\n")[2], notice, "right under the coverage line");
 });
 
 test("paths that are not plain workspace-relative paths are never shown", () => {
