@@ -49,6 +49,7 @@ suite("lmTools", () => {
         const locs = locations(text);
         assert.ok(locs.slice(0, 3).some((l) => l.path === "src/upload/retry.ts" && l.startLine <= 15 && 15 <= l.endLine), text);
         assert.match(text, /^ +15\| export async function retryUpload\(/m, "line 15 of the file, numbered 1-based");
+        assert.match(text, /^\d+\. src\/upload\/retry\.ts:\d+-\d+ .*\[(strong|good) \d+\]$/m, "the strength the panel shows");
         const panel = await search(query, { top: 5 });
         assert.deepEqual(
             locs.map((l) => `${l.path}:${l.startLine}`),
