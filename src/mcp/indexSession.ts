@@ -2,7 +2,8 @@
  * The index of one folder as a long-lived MCP server holds it: opened once (read-only when another Seek process is
  * writing it), brought up to date in the background, and refreshed when a tool call comes after a quiet spell, so
  * an agent that edits files and searches again reads current code. Tool calls never wait for the embeddings: they
- * wait (briefly) for the keyword stage and answer from whatever stage the index is at.
+ * wait (briefly) for the keyword stage and answer from whatever stage the index is at. A server that opened the
+ * index read-only takes it over for writing once the other process lets go, so it keeps the index current itself.
  */
 import { CoreError, isCoreError } from "../core/errors";
 import type { SeekEngine } from "../core/engine";
@@ -23,6 +24,8 @@ export interface IndexSessionOptions {
 const KEYWORD_STAGE_WAIT_MS = 20_000;
 /** A tool call this long after the last run ends starts an incremental run first (files may have changed). */
 const REFRESH_AFTER_MS = 10_000;
+/** A read-only server tries the index lock again at most this often (one file operation; the model loads lazily). */
+const PROMOTE_EVERY_MS = 2_000;
 
 export class IndexSession {
     private engine: SeekEngine | undefined;
@@ -32,6 +35,10 @@ export class IndexSession {
     private run: { keywordDone: Promise<void>; finished: Promise<void> } | undefined;
     private lastRunEnded = 0;
     private lastRunError: unknown;
+    private lastPromoteTry = 0;
+    /** Tool calls using each engine, so a replaced reader is closed only once its calls are done. */
+    private readonly leases = new Map<SeekEngine, number>();
+    private readonly retiring: Promise<void>[] = [];
     private closed = false;
 
     constructor(private readonly options: IndexSessionOptions) {}
@@ -46,10 +53,22 @@ export class IndexSession {
      * Throws CoreError when the index cannot be opened at all.
      */
     async ready(signal?: AbortSignal): Promise<SeekEngine> {
-        const engine = await this.open();
+        let engine = await this.open();
+        if (engine.readOnly) engine = await this.promote(engine);
         if (!engine.readOnly && !this.run && Date.now() - this.lastRunEnded > REFRESH_AFTER_MS) this.startRun(engine);
         if (this.run) await waitAtMost(this.run.keywordDone, KEYWORD_STAGE_WAIT_MS, signal);
         return engine;
+    }
+
+    /** Runs one tool call on the ready engine; the engine stays open until the call is done. */
+    async use<T>(signal: AbortSignal | undefined, work: (engine: SeekEngine) => Promise<T>): Promise<T> {
+        const engine = await this.ready(signal);
+        this.leases.set(engine, (this.leases.get(engine) ?? 0) + 1);
+        try {
+            return await work(engine);
+        } finally {
+            this.leases.set(engine, (this.leases.get(engine) ?? 1) - 1);
+        }
     }
 
     /** What the index covers now, for the line every answer carries. */
@@ -76,6 +95,38 @@ export class IndexSession {
         await this.run?.finished;
         const engine = this.engine ?? (await this.opening?.catch(() => undefined));
         await engine?.close();
+        await Promise.all(this.retiring);
+    }
+
+    /**
+     * The writer's engine in place of a reader's, once the other process has let go of the index lock (else the
+     * reader, unchanged). The reader is closed when the calls still using it are done.
+     */
+    private async promote(reader: SeekEngine): Promise<SeekEngine> {
+        if (Date.now() - this.lastPromoteTry < PROMOTE_EVERY_MS) return reader;
+        this.lastPromoteTry = Date.now();
+        let writer: SeekEngine;
+        try {
+            writer = await this.options.open(false);
+        } catch (err) {
+            if (!isCoreError(err, "storeLocked")) this.options.logger.warn(`seek mcp: could not take over the index: ${err instanceof Error ? err.message : String(err)}`);
+            return reader;
+        }
+        if (this.closed || this.engine !== reader) {
+            await writer.close();
+            return this.engine ?? reader;
+        }
+        this.engine = writer;
+        this.opening = Promise.resolve(writer);
+        this.options.logger.info("seek mcp: the other process let go of the index; this server now keeps it up to date");
+        this.retiring.push(this.retire(reader));
+        return writer;
+    }
+
+    private async retire(reader: SeekEngine): Promise<void> {
+        while ((this.leases.get(reader) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        this.leases.delete(reader);
+        await reader.close().catch((err: unknown) => this.options.logger.warn(`seek mcp: closing the read-only index: ${String(err)}`));
     }
 
     private open(): Promise<SeekEngine> {

@@ -61,8 +61,7 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
     server.registerTool("search", { title: "Seek: search by meaning", description: SEARCH_DESCRIPTION, inputSchema: searchShape, annotations: READ_ONLY }, (args, extra) =>
         answer("search", async () => {
             const input = parseSearchInput(args);
-            const engine = await session.ready(extra.signal);
-            const result = await engine.search(input.query, { mode: "hybrid", top: input.count, ...scopeToOptions(searchScope(input)), signal: extra.signal });
+            const result = await session.use(extra.signal, (engine) => engine.search(input.query, { mode: "hybrid", top: input.count, ...scopeToOptions(searchScope(input)), signal: extra.signal }));
             const hits = result.hits.map(fromCoreHit);
             const notice = weakNotice(hits, input.query, "search");
             return formatResults({ title: searchTitle(input.query), hits, index: session.note(result), maxChars: input.maxChars, weakNotice: notice }).text;
@@ -73,8 +72,8 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
         answer("find_similar", async () => {
             const input = parseSimilarInput(args);
             const path = await checkSimilarTarget(folder, input);
-            const engine = await session.ready(extra.signal);
-            const result = await engine.similar({ path, startLine: input.startLine, endLine: input.endLine }, { top: input.count, signal: extra.signal });
+            const target = { path, startLine: input.startLine, endLine: input.endLine };
+            const result = await session.use(extra.signal, (engine) => engine.similar(target, { top: input.count, signal: extra.signal }));
             if (result.semanticCoverage === 0) {
                 throw new ToolRefusal(NO_VECTORS_YET);
             }
@@ -85,10 +84,9 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
         }),
     );
 
-    server.registerTool("status", { title: "Seek: index status", description: STATUS_DESCRIPTION, annotations: READ_ONLY }, () =>
+    server.registerTool("status", { title: "Seek: index status", description: STATUS_DESCRIPTION, annotations: READ_ONLY }, (extra) =>
         answer("status", async () => {
-            const engine = await session.ready();
-            const s = engine.status();
+            const { engine, s } = await session.use(extra.signal, async (engine) => ({ engine, s: engine.status() }));
             const run = session.runState();
             const coverage = s.files + s.pendingFiles === 0 ? (run.running ? 0 : 1) : s.files / (s.files + s.pendingFiles);
             const semanticCoverage = s.chunks === 0 ? 0 : s.embeddedChunks / s.chunks;

@@ -195,20 +195,25 @@ test("bad calls are tool errors with a reason; the server stays up and the index
     assert.equal(locations(still.text)[0]?.path, "src/upload/retry.ts", still.text);
 });
 
-test("a second client on the same folder at once gets answers from the first one's index, and says so", async () => {
+test("a second client on the same folder at once reads the first one's index, says so, and takes it over when the first goes", async () => {
     const second = await connect(folder, indexDir);
-    try {
-        const a = await call(second, "search", { query: "where do we retry failed uploads?" });
-        assert.equal(a.isError, false, a.text);
-        assert.match(a.text, /another Seek process is updating it/);
-        assert.ok(locations(a.text).some((l) => l.path === "src/upload/retry.ts"), a.text);
-        const s = await call(second, "status");
-        assert.match(s.text, /done by another Seek process/);
-    } finally {
-        await second.close();
-    }
-    // The first server still answers, and still writes its index.
+    const a = await call(second, "search", { query: "where do we retry failed uploads?" });
+    assert.equal(a.isError, false, a.text);
+    assert.match(a.text, /another Seek process is updating it/);
+    assert.ok(locations(a.text).some((l) => l.path === "src/upload/retry.ts"), a.text);
+    assert.match((await call(second, "status")).text, /done by another Seek process/);
+    // The first server still answers, and still holds the index.
     assert.equal((await call(client, "search", { query: "retryUpload" })).isError, false);
+    await client.close();
+    client = second;
+    // The lock is free: the second server takes the index over at its next call (it tries at most every 2 s).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const status = await call(second, "status");
+    assert.doesNotMatch(status.text, /another Seek process/, status.text);
+    assert.match(status.text, /^indexing: (idle|running)/m, status.text);
+    const after = await call(second, "search", { query: "retryUpload" });
+    assert.doesNotMatch(after.text, /another Seek process/);
+    assert.equal(locations(after.text)[0]?.path, "src/upload/retry.ts", after.text);
 });
 
 test("a folder that is not indexed is indexed in the background and answered from the stage it is at", async () => {
