@@ -12,6 +12,7 @@ import { formatResults, fromCoreHit, searchTitle, similarTitle, weakNotice } fro
 import { describeIndex } from "../agent/indexNote";
 import { AGENT_LIMITS, AGENT_SCOPES, parseSearchInput, parseSimilarInput, searchScope, ToolInputError } from "../agent/toolInput";
 import { PARAM_DESCRIPTIONS, SEARCH_DESCRIPTION, SIMILAR_DESCRIPTION, STATUS_DESCRIPTION } from "../agent/toolSpecs";
+import type { SeekEngine } from "../core/engine";
 import type { Logger } from "../core/types";
 import { scopeToOptions } from "../protocol/scope";
 import type { IndexSession } from "./indexSession";
@@ -85,31 +86,34 @@ export function createSeekMcpServer(opts: SeekMcpOptions): McpServer {
     );
 
     server.registerTool("status", { title: "Seek: index status", description: STATUS_DESCRIPTION, annotations: READ_ONLY }, (extra) =>
-        answer("status", async () => {
-            const { engine, s } = await session.use(extra.signal, async (engine) => ({ engine, s: engine.status() }));
-            const run = session.runState();
-            const coverage = s.files + s.pendingFiles === 0 ? (run.running ? 0 : 1) : s.files / (s.files + s.pendingFiles);
-            const semanticCoverage = s.chunks === 0 ? 0 : s.embeddedChunks / s.chunks;
-            const p = run.progress;
-            const activity = run.running
-                ? p?.phase === "embedding"
-                    ? `running: semantic stage, ${p.chunksWithVectors}/${p.chunksTotal} chunks embedded${p.etaSeconds !== undefined ? `, about ${p.etaSeconds} s left` : ""}`
-                    : `running: keyword stage, ${p?.filesDone ?? 0}/${p?.filesTotal ?? "?"} files`
-                : engine.readOnly
-                  ? "done by another Seek process (this server reads its index)"
-                  : "idle (the index is refreshed when a call comes after a quiet spell)";
-            return [
-                `Seek index of ${folder}`,
-                `files: ${s.files} indexed, ${s.pendingFiles} pending`,
-                `chunks: ${s.chunks}, ${s.embeddedChunks} with vectors`,
-                `indexing: ${activity}`,
-                ...(run.error ? [`last run failed: ${run.error}`] : []),
-                `model: ${s.modelId}`,
-                describeIndex({ ...session.note({ coverage, semanticCoverage }) }),
-            ].join("\n");
-        }),
+        answer("status", () => session.use(extra.signal, async (engine) => statusText(folder, engine, session))),
     );
     return server;
+}
+
+/** The status tool's answer: counts, what indexing is doing, and the coverage line every answer carries. */
+function statusText(folder: string, engine: SeekEngine, session: IndexSession): string {
+    const s = engine.status();
+    const run = session.runState();
+    const coverage = s.files + s.pendingFiles === 0 ? (run.running ? 0 : 1) : s.files / (s.files + s.pendingFiles);
+    const semanticCoverage = s.chunks === 0 ? 0 : s.embeddedChunks / s.chunks;
+    const p = run.progress;
+    const activity = run.running
+        ? p?.phase === "embedding"
+            ? `running: semantic stage, ${p.chunksWithVectors}/${p.chunksTotal} chunks embedded${p.etaSeconds !== undefined ? `, about ${p.etaSeconds} s left` : ""}`
+            : `running: keyword stage, ${p?.filesDone ?? 0}/${p?.filesTotal ?? "?"} files`
+        : engine.readOnly
+          ? "done by another Seek process (this server reads its index)"
+          : "idle (the index is refreshed when a call comes after a quiet spell)";
+    return [
+        `Seek index of ${folder}`,
+        `files: ${s.files} indexed, ${s.pendingFiles} pending`,
+        `chunks: ${s.chunks}, ${s.embeddedChunks} with vectors`,
+        `indexing: ${activity}`,
+        ...(run.error ? [`last run failed: ${run.error}`] : []),
+        `model: ${s.modelId}`,
+        describeIndex(session.note({ coverage, semanticCoverage })),
+    ].join("\n");
 }
 
 /** Runs one tool call; any failure becomes a tool error with one readable sentence (the details go to the log). */

@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { searchInputJsonSchema, similarInputJsonSchema, SEARCH_DESCRIPTION } from "../../src/agent/toolSpecs";
+import { FindSimilarTool, SearchTool } from "../../src/tools/lmTools";
 import { activate, fixtureUri, search, waitForIndex, workspaceFolder } from "./helpers";
 
 async function invoke(name: string, input: object): Promise<string> {
@@ -75,6 +76,17 @@ suite("lmTools", () => {
         assert.ok(!locs.some((l) => l.path === "src/upload/retry.ts" && l.startLine <= 15 && l.endLine >= 28), text);
         const absolute = await invoke("seek_find_similar", { path: fixtureUri("src/upload/retry.ts").fsPath, startLine: 15, endLine: 28 });
         assert.deepEqual(locations(absolute), locs, "an absolute path inside the workspace names the same file");
+    });
+
+    test("prepareInvocation: in a trusted workspace the read-only tools run without a confirmation, with a message naming the call", async () => {
+        assert.equal(vscode.workspace.isTrusted, true, "the test workspace is trusted");
+        // prepareInvocation uses nothing but its input and the workspace's trust (no index, no Ctx).
+        const search = await new SearchTool(undefined as never).prepareInvocation({ input: { query: "retry uploads" } });
+        assert.match(String(search?.invocationMessage), /Searching the workspace with Seek for "retry uploads"/);
+        assert.equal(search?.confirmationMessages, undefined);
+        const similar = await new FindSimilarTool(undefined as never).prepareInvocation({ input: { path: "src/a.ts", startLine: 3, endLine: 9 } });
+        assert.match(String(similar?.invocationMessage), /similar to src\/a\.ts:3-9/);
+        assert.equal(similar?.confirmationMessages, undefined);
     });
 
     test("bad input is refused with a reason, and the index is untouched", async () => {
