@@ -1,5 +1,6 @@
 /** Runs the built `seek` CLI (dist/cli.js) as a child process and parses what it prints. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { SKIP_REASON_TEXT } from "../../../src/core/skips";
 import { cliPath } from "./env";
 
 export interface CliResult {
@@ -130,14 +131,17 @@ export interface SkipLine {
     detail?: string;
 }
 
-const SKIP_LINE = /skipped (.+): ([A-Za-z]+)(?: \((.*)\))?$/;
+/** The reason codes by the words the log uses for them ("too large" -> tooLarge). */
+const REASON_BY_TEXT = new Map(Object.entries(SKIP_REASON_TEXT).map(([code, text]) => [text, code]));
+const escaped = [...REASON_BY_TEXT.keys()].map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+const SKIP_LINE = new RegExp(`skipped (.+): (${escaped.join("|")})(?: \\((.*)\\))?$`);
 
-/** Parses the skip log lines (`seek warn: skipped <path>: <reason> (<detail>)`). */
+/** Parses the skip log lines (`seek warn: skipped <path>: <reason in words> (<detail>)`), reasons as codes. */
 export function parseSkips(stderr: string): SkipLine[] {
     const out: SkipLine[] = [];
     for (const line of stderr.split("\n")) {
         const m = SKIP_LINE.exec(line);
-        if (m) out.push({ path: m[1], reason: m[2], detail: m[3] });
+        if (m) out.push({ path: m[1], reason: REASON_BY_TEXT.get(m[2]) ?? m[2], detail: m[3] });
     }
     return out;
 }
