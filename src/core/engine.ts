@@ -75,7 +75,7 @@ import { CoreError } from "./errors";
 import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
 import { IndexStore } from "./store/indexStore";
-import { rankHits } from "./search/ranker";
+import { lexicalAhead, rankHits } from "./search/ranker";
 import { cosineScale } from "./search/strength";
 import { languageCounts, type IndexReport } from "./indexReport";
 import { SkipTally, skipLine, skipLogLevel } from "./skips";
@@ -211,8 +211,18 @@ export class SeekEngine {
         const task = opts.task ?? "auto";
         const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
         const domain: Domain = task === "docs" ? "docs" : "code";
-        const vector = mode === "lexical" ? undefined : (await this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal));
-        const hits = rankHits(this.store, vector, trimmed, { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") });
+        const rankOpts = { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") };
+        const encoding = mode === "lexical" ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
+        // The model encodes the query on its own thread; the BM25 side needs no vector and runs meanwhile.
+        let lexical: ReturnType<typeof lexicalAhead>;
+        try {
+            lexical = lexicalAhead(this.store, trimmed, rankOpts);
+        } catch (err) {
+            encoding?.catch(() => undefined);
+            throw err;
+        }
+        const vector = encoding && (await encoding);
+        const hits = rankHits(this.store, vector, trimmed, { ...rankOpts, lexical });
         return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 

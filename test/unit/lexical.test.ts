@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
-    ftsMatchExpression,
+    queryAlternatives,
+    type QueryAlternative,
     symbolKeysOf,
     identifierTokens,
     looksLikeIdentifier,
@@ -67,7 +68,13 @@ describe("query classification", () => {
     });
 });
 
-describe("FTS5 MATCH expressions", () => {
+/** A readable rendering of alternatives: `joined` or `joined|(a b c)`, joined by " OR ". */
+function render(alternatives: QueryAlternative[]): string | undefined {
+    if (alternatives.length === 0) return undefined;
+    return alternatives.map((a) => (a.parts.length === 0 ? a.joined : `${a.joined}|(${a.parts.join(" ")})`)).join(" OR ");
+}
+
+describe("lexical query alternatives", () => {
     it("drops stop words from prose queries but not from identifiers", () => {
         assert.deepEqual(queryTerms("how do we parse the config file"), ["parse", "config", "file"]);
         assert.deepEqual(queryTerms("getUserById"), ["getuserbyid", "get", "user", "by", "id"]);
@@ -75,11 +82,11 @@ describe("FTS5 MATCH expressions", () => {
     });
 
     it("ORs words, each compound identifier as its joined form or all of its parts", () => {
-        assert.equal(ftsMatchExpression("getUserById"), '"getuserbyid" OR ("get" AND "user" AND "by" AND "id")');
+        assert.equal(render(queryAlternatives("getUserById")), "getuserbyid|(get user by id)");
         // Two words make a prose query: stop words go (also among parts), the joined identifier stays.
-        assert.equal(ftsMatchExpression("parse the getUserById"), '"parse" OR "getuserbyid" OR ("get" AND "user" AND "id")');
-        assert.equal(ftsMatchExpression("config config CONFIG"), '"config"', "duplicates collapse");
-        assert.equal(ftsMatchExpression("the of and"), '"the" OR "of" OR "and"', "all stop words: keep them rather than nothing");
+        assert.equal(render(queryAlternatives("parse the getUserById")), "parse OR getuserbyid|(get user id)");
+        assert.equal(render(queryAlternatives("config config CONFIG")), "config", "duplicates collapse");
+        assert.equal(render(queryAlternatives("the of and")), "the OR of OR and", "all stop words: keep them rather than nothing");
         assert.equal(symbolKeysOf("Auth.loginUser"), "loginuser");
         assert.equal(symbolKeysOf("Field.deserialize.FieldVisitor, Field.deserialize.FieldVisitor.Value"), "fieldvisitor value");
         assert.equal(symbolKeysOf(undefined), "");
@@ -87,20 +94,20 @@ describe("FTS5 MATCH expressions", () => {
 
     it("returns nothing for queries without a searchable term", () => {
         for (const q of ["", "   ", "!!!", '"', "''", "*", "()", "-- ; ::", "\u0000\u0001"]) {
-            assert.equal(ftsMatchExpression(q), undefined, JSON.stringify(q));
+            assert.deepEqual(queryAlternatives(q), [], JSON.stringify(q));
         }
     });
 
     it("caps the number of terms", () => {
         const q = Array.from({ length: 200 }, (_, i) => `term${i}`).join(" ");
         assert.equal(queryTerms(q).length, MAX_QUERY_TERMS);
-        assert.equal(ftsMatchExpression(q)!.split(" OR ").length, MAX_QUERY_TERMS);
+        assert.equal(queryAlternatives(q).length, MAX_QUERY_TERMS);
         const compounds = Array.from({ length: 50 }, (_, i) => `getThing${i}ById`).join(" ");
-        assert.ok((ftsMatchExpression(compounds)!.match(/"/g) ?? []).length / 2 <= MAX_QUERY_TERMS);
+        assert.ok(queryAlternatives(compounds).reduce((n, a) => n + 1 + a.parts.length, 0) <= MAX_QUERY_TERMS);
     });
 });
 
-describe("FTS5 expressions run safely against a real index", () => {
+describe("hostile queries run safely against a real index", () => {
     let dir: string;
     let store: IndexStore;
     before(() => {
@@ -123,19 +130,18 @@ describe("FTS5 expressions run safely against a real index", () => {
     ];
     for (const q of hostile) {
         it(`does not throw for ${JSON.stringify(q.length > 30 ? `${q.slice(0, 30)}...(${q.length})` : q)}`, () => {
-            const expr = ftsMatchExpression(q);
-            const hits = expr === undefined ? [] : store.lexicalSearch(expr, 10);
+            const hits = store.lexicalSearch(q, 10);
             assert.ok(Array.isArray(hits));
         });
     }
 
     it("finds the chunk by its identifier in any naming convention and by stemmed words", () => {
         for (const q of ["getUserById", "get_user_by_id", "user", "users", "finding users"]) {
-            const hits = store.lexicalSearch(ftsMatchExpression(q)!, 10);
+            const hits = store.lexicalSearch(q, 10);
             assert.equal(hits.length, 1, q);
         }
         const table = store.chunks;
-        assert.deepEqual(table.slotsWithSymbol("getuserbyid").map((s) => table.idAt(s)), [store.lexicalSearch(ftsMatchExpression("getUserById")!, 10)[0].id]);
+        assert.deepEqual(table.slotsWithSymbol("getuserbyid").map((s) => table.idAt(s)), [store.lexicalSearch("getUserById", 10)[0].id]);
         assert.deepEqual(table.slotsWithSymbol("getuser"), [], "a prefix of the name is not the name");
     });
 });

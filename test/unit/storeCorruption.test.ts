@@ -128,12 +128,12 @@ describe("IndexStore corruption recovery", () => {
         assertRecovered(dir, "catalog mismatch");
     });
 
-    it("detects full-text rows that disagree with the chunks", () => {
+    it("detects malformed lexical terms of a chunk", () => {
         const dir = builtStore();
         const db = new Database(dbFile(dir));
-        db.exec("DELETE FROM chunks_fts WHERE rowid % 5 = 0");
+        db.run("UPDATE chunks SET terms = ? WHERE id % 5 = 0", [new Uint8Array(6)]);
         db.close();
-        assertRecovered(dir, "fts mismatch");
+        assertRecovered(dir, "bad terms");
     });
 
     it("detects a malformed vector blob", () => {

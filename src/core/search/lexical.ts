@@ -1,7 +1,7 @@
 /**
- * Lexical side of search: one tokenisation shared by indexing and querying, and the translation of a free-form
- * query into a safe FTS5 MATCH expression. Every term is emitted as a double-quoted FTS5 string built only from
- * letters and digits, so no user input can reach FTS5's query syntax (quotes, `*`, `NEAR`, `AND`, `:`, `^`, ...).
+ * Lexical side of search: identifier splitting shared by indexing and querying, and the translation of a free-form
+ * query into alternatives of plain words (letters and digits only): no query syntax exists, so no user input can
+ * change what a search means beyond the words it holds. The BM25 index itself is store/termIndex.ts.
  */
 
 /** Longest query text considered; the rest is ignored so a pasted file cannot build a giant MATCH expression. */
@@ -104,7 +104,7 @@ export interface QueryAlternative {
 
 /**
  * The alternatives of a query, in order, or an empty list when it has no searchable term (empty, pure punctuation).
- * Each word is one alternative; a compound identifier becomes `"joined" OR ("part1" AND "part2" ...)`: the exact
+ * Each word is one alternative; a compound identifier becomes `joined OR (part1 AND part2 ...)`: the exact
  * identifier in any naming convention, or a chunk holding all of its parts. Not OR-ing the parts one by one keeps
  * `getUserById` from matching every chunk that says "get" (it was also measured faster: fewer matches to score).
  * Terms are capped at {@link MAX_QUERY_TERMS}.
@@ -142,19 +142,6 @@ export function alternativeTerms(alternative: QueryAlternative): string[] {
     return [alternative.joined, ...alternative.parts];
 }
 
-/** The FTS5 MATCH expression for some alternatives, or undefined for none (lexical search then returns nothing). */
-export function renderMatch(alternatives: readonly QueryAlternative[]): string | undefined {
-    if (alternatives.length === 0) return undefined;
-    return alternatives
-        .map((a) => (a.parts.length === 0 ? quoteTerm(a.joined) : `${quoteTerm(a.joined)} OR (${a.parts.map(quoteTerm).join(" AND ")})`))
-        .join(" OR ");
-}
-
-/** The FTS5 MATCH expression for a whole query (see {@link queryAlternatives}). */
-export function ftsMatchExpression(query: string): string | undefined {
-    return renderMatch(queryAlternatives(query));
-}
-
 /**
  * The keys (symbolKey) of a chunk's symbol field, which may list several names (`A, A.Value`), joined by spaces:
  * the form VectorTable keeps for exact-definition lookups. Empty when there is no symbol.
@@ -163,9 +150,4 @@ export function symbolKeysOf(symbol: string | undefined): string {
     if (!symbol) return "";
     const keys = symbol.split(/,\s*/).map(symbolKey).filter((k): k is string => k !== undefined);
     return [...new Set(keys)].join(" ");
-}
-
-/** Terms hold only letters/digits (see WORD_RE and splitIdentifier), so doubling quotes is belt and braces. */
-function quoteTerm(term: string): string {
-    return `"${term.replace(/"/g, '""')}"`;
 }

@@ -6,7 +6,7 @@
  */
 import type { FusionFn } from "./fusion";
 import type { QueryIntent } from "./intent";
-import type { FtsWeights } from "../store/schema";
+import type { FieldWeights } from "../store/termIndex";
 import type { KindCalibration } from "./kindCalibration";
 
 /** The rules of the ranking stack (rules/index.ts), by name. */
@@ -86,8 +86,8 @@ export interface RankConfig {
      * named in prose and the prose prior. A description of one behaviour wants that unit, not its file.
      */
     fileRulesFor: readonly QueryIntent[];
-    /** BM25 weights of the full-text columns (body text, identifier parts, path, symbol); default schema.ts FTS_WEIGHTS. */
-    lexicalColumnWeights?: FtsWeights;
+    /** BM25 weights of the lexical fields (body text, identifier parts, path, symbol); default termIndex.ts FIELD_WEIGHTS. */
+    lexicalColumnWeights?: FieldWeights;
     /** Cosine subtracted from Find Similar hits in the compared code's own file (rules/sameFile.ts). */
     sameFilePenalty: number;
     /** Rules of the ranking stack switched off (rules/index.ts), to measure what each one is worth. */

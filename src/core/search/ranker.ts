@@ -17,7 +17,8 @@ import { compileFilter, overlapsRange, type ExcludedRange } from "./filters";
 import { queryIntent } from "./intent";
 import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
 import { DEFAULT_RANK_CONFIG, type RankConfig } from "./rankConfig";
-import { retrieve } from "./retrieve";
+import type { RankedList } from "./fusion";
+import { lexicalList, retrieve } from "./retrieve";
 import { applyRules, type RankContext, type RankIndex } from "./rules/index";
 import { matchStrength, queryWords, type CosineScale } from "./strength";
 
@@ -37,6 +38,36 @@ export interface RankOptions extends SearchOptions {
     rankConfig?: Partial<RankConfig>;
     /** The model's cosine scale for Hit.strength (strength.ts cosineScale); without it, hits carry no strength. */
     strengthScale?: CosineScale;
+    /** The BM25 list computed ahead by {@link lexicalAhead} with the same query and options. */
+    lexical?: RankedList;
+}
+
+/** What one search runs with, derived from its options. */
+interface SearchPlan {
+    config: RankConfig;
+    top: number;
+    fetch: number;
+    filter: ReturnType<typeof compileFilter>;
+    intent: ReturnType<typeof queryIntent>;
+}
+
+function planSearch(query: string, opts: RankOptions): SearchPlan {
+    const config: RankConfig = { ...DEFAULT_RANK_CONFIG, ...opts.rankConfig };
+    const top = Math.max(0, Math.min(MAX_TOP, Math.floor(opts.top ?? DEFAULT_TOP)));
+    return { config, top, fetch: top * config.fetchFactor, filter: compileFilter(opts), intent: query === "" ? "topic" : queryIntent(query) };
+}
+
+/**
+ * The BM25 side of a search, computed before the query vector exists: the engine runs it while the model encodes
+ * the query on its own thread, then hands it to {@link rankHits} as `lexical`. Undefined for vector-only searches.
+ */
+export function lexicalAhead(store: IndexStore, query: string, opts: RankOptions = {}): RankedList | undefined {
+    const mode = opts.mode ?? "hybrid";
+    if (mode === "vector" || query === "") return undefined;
+    store.refresh();
+    const plan = planSearch(query, opts);
+    const acceptChunk = plan.filter?.(store.chunks);
+    return lexicalList(store, { mode, query, limit: plan.fetch, acceptChunk, identifier: plan.intent === "identifier", config: plan.config });
 }
 
 /**
@@ -46,18 +77,14 @@ export interface RankOptions extends SearchOptions {
 export function rankHits(store: IndexStore, queryVector: Float32Array | undefined, query: string, opts: RankOptions = {}): Hit[] {
     throwIfAborted(opts.signal);
     store.refresh();
-    const config: RankConfig = { ...DEFAULT_RANK_CONFIG, ...opts.rankConfig };
-    const top = Math.max(0, Math.min(MAX_TOP, Math.floor(opts.top ?? DEFAULT_TOP)));
+    const { config, top, fetch, filter, intent } = planSearch(query, opts);
     if (top === 0 || store.chunks.count === 0) return [];
     const mode = opts.mode ?? "hybrid";
-    const fetch = top * config.fetchFactor;
-    const filter = compileFilter(opts);
     const accept = filter?.(store.vectors);
     const acceptChunk = filter?.(store.chunks);
-    const intent = query === "" ? "topic" : queryIntent(query);
     const identifier = intent === "identifier";
     const ctx: RankContext = { query, mode, identifier, intent, config, similarTo: opts.similarTo, index: chunkIndex(store, acceptChunk) };
-    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, acceptChunk, identifier, config });
+    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, acceptChunk, identifier, config, lexical: opts.lexical });
     throwIfAborted(opts.signal);
     const best = applyRules(candidates, ctx).sort(compareCandidates).slice(0, fetch);
     const chunks = new Map(store.getChunks(best.map((c) => c.id)).map((chunk) => [chunk.id, chunk]));

@@ -1,7 +1,7 @@
 /**
  * Candidate retrieval for each search mode, the first step of the search pipeline (ranker.ts):
  * - vector: exact cosine top-k (score = cosine similarity);
- * - lexical: FTS5 BM25 top-k, scored by fusion of that one list (so the ranking rules' constants mean the same);
+ * - lexical: BM25 top-k (store/termIndex.ts), scored by fusion of that one list (so the ranking rules' constants mean the same);
  * - hybrid: both lists fused (reciprocal-rank by default), the BM25 list weighted up for identifier-like queries.
  * Every candidate carries its rank and score in each list, so the rules after this step can tell why it is here.
  */
@@ -11,7 +11,7 @@ import type { SearchMode } from "../types";
 import type { Candidate } from "./candidate";
 import { withoutWeightlessTerms } from "./commonTerms";
 import { listRanks, reciprocalRankFusion, type RankedList } from "./fusion";
-import { alternativeTerms, queryAlternatives, renderMatch } from "./lexical";
+import { alternativeTerms, queryAlternatives, type QueryAlternative } from "./lexical";
 import type { RankConfig } from "./rankConfig";
 import { vectorTopK } from "./vector";
 
@@ -29,6 +29,8 @@ export interface RetrievalRequest {
     /** True when the query looks like one identifier: its BM25 list then weighs more in fusion. */
     identifier: boolean;
     config: RankConfig;
+    /** The BM25 list, when it was computed ahead (see {@link lexicalList}). */
+    lexical?: RankedList;
 }
 
 /** The mode's candidates (in no particular order), each scored by its retriever or by fusion. */
@@ -36,22 +38,31 @@ export function retrieve(store: IndexStore, req: RetrievalRequest): Candidate[] 
     const { config: cfg } = req;
     const lists: RankedList[] = [];
     const vectorLimit = req.mode === "vector" ? req.limit : cfg.vectorCandidates;
-    const lexicalLimit = req.mode === "lexical" ? req.limit : cfg.lexicalCandidates;
     if (req.mode !== "lexical" && req.vector) {
         const found = vectorTopK(store.vectors, req.vector, vectorLimit, req.accept, cfg.kindCalibration);
         lists.push({ name: "vector", ids: found.map((h) => h.id), scores: found.map((h) => h.score), weight: cfg.vectorWeight });
     }
-    const match = req.mode === "vector" ? undefined : lexicalMatch(store, req.query, cfg.dropWeightlessTerms);
-    if (match) {
-        const acceptId = req.acceptChunk ? idFilter(store.chunks, req.acceptChunk) : undefined;
-        const found = store.lexicalSearch(match, lexicalLimit, acceptId, cfg.lexicalColumnWeights);
-        const weight = req.identifier ? cfg.identifierLexicalWeight : cfg.lexicalWeight;
-        lists.push({ name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => -m.bm25), weight });
-    }
+    const lexical = req.mode === "vector" ? undefined : (req.lexical ?? lexicalList(store, req));
+    if (lexical) lists.push(lexical);
     // Lexical mode is fused too (one list): the rules' constants are in fused-score units, and keyword mode runs
     // the same stack as hybrid. Vector mode keeps cosines, which Find Similar and "Semantic" mode show as they are.
     const fused = req.mode === "vector" ? undefined : (cfg.fusion ?? reciprocalRankFusion)(lists, cfg.rrfK);
     return toCandidates(store.chunks, lists, fused);
+}
+
+/**
+ * The BM25 list of a request (undefined when the query has no searchable word). It needs no query vector, so a
+ * caller may compute it while the model encodes the query and pass it back as `lexical`.
+ */
+export function lexicalList(store: IndexStore, req: Omit<RetrievalRequest, "vector" | "accept" | "lexical">): RankedList | undefined {
+    const { config: cfg } = req;
+    const match = lexicalQuery(store, req.query, cfg.dropWeightlessTerms);
+    if (match.length === 0) return undefined;
+    const limit = req.mode === "lexical" ? req.limit : cfg.lexicalCandidates;
+    const acceptId = req.acceptChunk ? idFilter(store.chunks, req.acceptChunk) : undefined;
+    const found = store.lexicalSearch(match, limit, acceptId, cfg.lexicalColumnWeights);
+    const weight = req.identifier ? cfg.identifierLexicalWeight : cfg.lexicalWeight;
+    return { name: "lexical", ids: found.map((m) => m.id), scores: found.map((m) => -m.bm25), weight };
 }
 
 /** One candidate per chunk in any list; the score is the fused one, or the single list's own score. */
@@ -80,12 +91,12 @@ function toCandidates(chunks: ChunkTable, lists: RankedList[], fused: Map<number
     return [...byId.values()];
 }
 
-/** The query's FTS5 expression, without the terms too common to weigh anything (commonTerms.ts). */
-function lexicalMatch(store: IndexStore, query: string, dropWeightless: boolean): string | undefined {
+/** The query's lexical alternatives, without the terms too common to weigh anything (commonTerms.ts). */
+function lexicalQuery(store: IndexStore, query: string, dropWeightless: boolean): QueryAlternative[] {
     const alternatives = queryAlternatives(query);
-    if (!dropWeightless || alternatives.length <= 1) return renderMatch(alternatives);
+    if (!dropWeightless || alternatives.length <= 1) return alternatives;
     const df = store.documentFrequencies(alternatives.flatMap(alternativeTerms));
-    return renderMatch(withoutWeightlessTerms(alternatives, df, store.counts().chunks));
+    return withoutWeightlessTerms(alternatives, df, store.counts().chunks);
 }
 
 function idFilter(table: ChunkTable, accept: (slot: number) => boolean): (id: number) => boolean {

@@ -3,17 +3,19 @@
  * the transaction; nothing here touches in-memory state.
  */
 import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
-import { identifierTokens, symbolKeysOf } from "../search/lexical";
+import { symbolKeysOf } from "../search/lexical";
 import type { Chunk, FileKind, StoredChunk } from "../types";
 import type { ChunkMeta } from "./chunkTable";
+import { chunkTermCounts, encodeTerms, pathWords } from "./chunkTerms";
 import type { FileRecord } from "./stateLoader";
+import type { TermDictionary } from "./termDictionary";
 import { encodeVector } from "./vectorTable";
 
 /** What a stored file turned into: ids to drop from memory, rows to add (with a vector when one was given). */
 export interface WrittenFile {
     record: FileRecord;
     removedIds: number[];
-    added: { id: number; meta: ChunkMeta; vector?: Float32Array }[];
+    added: { id: number; meta: ChunkMeta; terms: Uint8Array; vector?: Float32Array }[];
 }
 
 /** Columns of a chunk row, without its vector. */
@@ -21,29 +23,30 @@ export const CHUNK_COLUMNS = "id, path, start_line, end_line, language, kind, sy
 
 export class ChunkWriter {
     private readonly selectIds: Statement;
-    private readonly deleteFts: Statement;
     private readonly deleteChunks: Statement;
     private readonly deleteVector: Statement;
     private readonly insertChunk: Statement;
     private readonly insertVector: Statement;
     private readonly markFailedStmt: Statement;
-    private readonly insertFts: Statement;
+    private readonly insertTerm: Statement;
     private readonly upsertFile: Statement;
     private readonly deleteFile: Statement;
     private readonly touch: Statement;
 
-    constructor(db: Database) {
+    constructor(
+        db: Database,
+        private readonly dictionary: TermDictionary,
+    ) {
         this.selectIds = db.prepare("SELECT id FROM chunks WHERE path = ?");
-        this.deleteFts = db.prepare("DELETE FROM chunks_fts WHERE rowid = ?");
         this.deleteChunks = db.prepare("DELETE FROM chunks WHERE path = ?");
         this.deleteVector = db.prepare("DELETE FROM vectors WHERE chunk_id = ?");
         this.insertChunk = db.prepare(
-            "INSERT INTO chunks(path, start_line, end_line, language, kind, symbol, symbol_kind, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks(path, start_line, end_line, language, kind, symbol, symbol_kind, text, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         );
         // Only for a chunk that still exists: its file may have been re-chunked while the model worked on it.
         this.insertVector = db.prepare("INSERT OR IGNORE INTO vectors(chunk_id, vector) SELECT id, ? FROM chunks WHERE id = ?");
         this.markFailedStmt = db.prepare("UPDATE chunks SET embed_failed = 1 WHERE id = ?");
-        this.insertFts = db.prepare("INSERT INTO chunks_fts(rowid, text, idents, path, symbol) VALUES (?, ?, ?, ?, ?)");
+        this.insertTerm = db.prepare("INSERT INTO terms(id, term) VALUES (?, ?)");
         this.upsertFile = db.prepare(
             "INSERT INTO files(path, hash, size, mtime_ms, chunk_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?) " +
                 "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms, " +
@@ -53,13 +56,10 @@ export class ChunkWriter {
         this.touch = db.prepare("UPDATE files SET size = ?, mtime_ms = ? WHERE path = ? AND hash = ?");
     }
 
-    /** Deletes a file's chunks and full-text rows; returns the removed chunk ids. */
+    /** Deletes a file's chunks and their vectors; returns the removed chunk ids. */
     removeChunks(path: string): number[] {
         const ids = this.selectIds.all([path]).map((r) => Number(r.id));
-        for (const id of ids) {
-            this.deleteFts.run([id]);
-            this.deleteVector.run([id]);
-        }
+        for (const id of ids) this.deleteVector.run([id]);
         this.deleteChunks.run([path]);
         return ids;
     }
@@ -72,24 +72,27 @@ export class ChunkWriter {
         now: number,
     ): WrittenFile {
         const removedIds = this.removeChunks(file.path);
-        const pathTokens = identifierTokens(file.path).join(" ");
+        const pathText = pathWords(file.path);
         const added: WrittenFile["added"] = [];
         chunks.forEach((c, i) => {
             const vector = vectors[i];
+            const terms = encodeTerms(chunkTermCounts(c.text, pathText, c.symbol), (token) => this.dictionary.assign(token));
             const { lastInsertRowid } = this.insertChunk.run([
-                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, storedText(c.text),
+                file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, storedText(c.text), terms,
             ]);
             const id = Number(lastInsertRowid);
             if (vector) this.insertVector.run([encodeVector(vector), id]);
-            const symbolTokens = c.symbol ? identifierTokens(c.symbol).join(" ") : "";
-            const ftsText = c.text.includes("\0") ? c.text.replace(/\0/g, " ") : c.text;
-            this.insertFts.run([id, ftsText, identifierTokens(c.text, { compoundOnly: true }).join(" "), pathTokens, symbolTokens]);
             const meta = { path: file.path, kind: c.kind, language: c.language, startLine: c.startLine, endLine: c.endLine, symbolKeys: symbolKeysOf(c.symbol) };
-            added.push(vector ? { id, meta, vector } : { id, meta });
+            added.push(vector ? { id, meta, terms, vector } : { id, meta, terms });
         });
         const record: FileRecord = { ...file, chunkCount: chunks.length, indexedAt: now };
         this.upsertFile.run([file.path, file.hash, file.size, file.mtimeMs, chunks.length, now]);
         return { record, removedIds, added };
+    }
+
+    /** Inserts the tokens that got an id in this transaction (call before COMMIT). */
+    writeNewTerms(): void {
+        for (const [token, id] of this.dictionary.pendingRows()) this.insertTerm.run([id, token]);
     }
 
     /** Stores vectors of existing chunks; returns the ids that got one (a chunk deleted meanwhile is skipped). */
@@ -102,7 +105,7 @@ export class ChunkWriter {
         for (const id of ids) this.markFailedStmt.run([id]);
     }
 
-    /** Removes a file entirely (chunks, full-text rows, catalog row); returns the removed chunk ids. */
+    /** Removes a file entirely (chunks, vectors, catalog row); returns the removed chunk ids. */
     removeFile(path: string): number[] {
         const ids = this.removeChunks(path);
         this.deleteFile.run([path]);
@@ -115,8 +118,8 @@ export class ChunkWriter {
     }
 
     finalize(): void {
-        const all = [this.selectIds, this.deleteFts, this.deleteChunks, this.deleteVector, this.insertChunk, this.insertVector, this.markFailedStmt];
-        for (const s of [...all, this.insertFts, this.upsertFile, this.deleteFile, this.touch]) {
+        const all = [this.selectIds, this.deleteChunks, this.deleteVector, this.insertChunk, this.insertVector, this.markFailedStmt];
+        for (const s of [...all, this.insertTerm, this.upsertFile, this.deleteFile, this.touch]) {
             if (!s.isFinalized) s.finalize();
         }
     }

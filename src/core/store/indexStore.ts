@@ -1,7 +1,8 @@
 /**
- * IndexStore: the on-disk index of one workspace folder (SQLite via node-sqlite3-wasm, FTS5 for BM25) plus an
- * in-memory copy of every vector for exact search. Every write is one transaction covering chunks, full-text rows
- * and the catalog row together, so a crash never leaves a half-written file; memory is updated only after COMMIT.
+ * IndexStore: the on-disk index of one workspace folder (SQLite via node-sqlite3-wasm) plus in memory what search
+ * scans: every vector (exact cosine search), every chunk's metadata, and the lexical postings (exact BM25,
+ * termIndex.ts). Every write is one transaction covering chunks, their lexical terms and the catalog row together,
+ * so a crash never leaves a half-written file; memory is updated only after COMMIT.
  * See storeOpen.ts for recovery and validation, storeLock.ts for the one-writer rule.
  */
 import fs = require("node:fs");
@@ -10,16 +11,19 @@ import { SQLite3Error, type Database } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
-import { bm25Expression, DB_FILE, setCleanClose, type FtsWeights } from "./schema";
+import { queryAlternatives, type QueryAlternative } from "../search/lexical";
+import { searchTokens } from "../search/searchTokens";
+import { DB_FILE, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
 import type { ChunkTable } from "./chunkTable";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
-import { TermStats } from "./termStats";
+import type { FieldWeights, LexicalMatch, TermIndex } from "./termIndex";
 import { openReadOnly, openWritable, type FileRecord, type IndexIdentity, type LoadedState, type RebuildReason } from "./storeOpen";
 import type { VectorTable } from "./vectorTable";
 
 export type { FileRecord, IndexIdentity, RebuildReason } from "./storeOpen";
+export type { FieldWeights, LexicalMatch } from "./termIndex";
 
 /** A file to store: its catalog entry with content hash. */
 export type FileVersion = FileEntry & { hash: string };
@@ -38,12 +42,6 @@ export interface StoreOpenOptions {
     logger?: Logger;
     /** Open without the writer lock; every write throws. Never repairs or rebuilds. */
     readOnly?: boolean;
-}
-
-/** One BM25 result: lower `bm25` is better (SQLite's convention). */
-export interface LexicalMatch {
-    id: number;
-    bm25: number;
 }
 
 /** Paths removed per transaction: keeps each lock hold short so readers are not starved (see sqliteVfs.ts). */
@@ -66,8 +64,7 @@ export class IndexStore {
     private lastIndexed: number | undefined;
     /** Read-only stores: how far the in-memory state has caught up with the database. */
     private readonly position: ReaderPosition;
-    private acceptFilter: ((id: number) => boolean) | undefined;
-    private readonly termStats: TermStats;
+    private readonly terms: TermIndex;
     private closed = false;
 
     private constructor(
@@ -84,15 +81,13 @@ export class IndexStore {
         this.files = state.files;
         this.table = state.vectors;
         this.chunkTable = state.chunks;
+        this.terms = state.terms;
         for (const f of this.files.values()) {
             this.hashes.set(f.path, f.hash);
             this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
         }
-        this.writer = lock ? new ChunkWriter(db) : undefined;
+        this.writer = lock ? new ChunkWriter(db, this.terms.dictionary) : undefined;
         this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.chunkTable), maxSeq: state.maxSeq };
-        this.termStats = new TermStats(db);
-        // Lets lexical search apply the caller's filters inside SQLite, so LIMIT counts only acceptable rows.
-        db.function("seek_accept", (id) => (this.acceptFilter ? this.acceptFilter(Number(id)) : true));
     }
 
     /**
@@ -169,7 +164,7 @@ export class IndexStore {
      */
     refresh(): boolean {
         if (this.writer || this.closed) return false;
-        const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), { chunks: this.chunkTable, vectors: this.table }, this.position));
+        const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), { chunks: this.chunkTable, vectors: this.table, terms: this.terms }, this.position));
         if (!files) return false;
         this.files.clear();
         this.hashes.clear();
@@ -300,23 +295,27 @@ export class IndexStore {
     }
 
     /**
-     * BM25 search over chunks_fts. `match` must be an FTS5 expression built by search/lexical.ts. `accept` filters
-     * inside the query, so `limit` counts only accepted chunks.
+     * BM25 search (termIndex.ts): the best `limit` chunks for a query text or its parsed alternatives (lexical.ts).
+     * `accept` filters chunk ids before the cut, so `limit` counts only accepted chunks.
      */
-    lexicalSearch(match: string, limit: number, accept?: (id: number) => boolean, weights?: FtsWeights): LexicalMatch[] {
-        const filter = accept ? " AND seek_accept(rowid)" : "";
-        const sql = `SELECT rowid AS id, ${bm25Expression(weights)} AS score FROM chunks_fts WHERE chunks_fts MATCH ?${filter} ORDER BY score, rowid LIMIT ?`;
-        this.acceptFilter = accept;
-        try {
-            return this.retrying(() => this.db.all(sql, [match, limit])).map((r) => ({ id: Number(r.id), bm25: Number(r.score) }));
-        } finally {
-            this.acceptFilter = undefined;
-        }
+    lexicalSearch(query: string | readonly QueryAlternative[], limit: number, accept?: (id: number) => boolean, weights?: FieldWeights): LexicalMatch[] {
+        if (this.closed) throw new CoreError("badInput", "The index is closed");
+        const alternatives = typeof query === "string" ? queryAlternatives(query) : query;
+        const groups = alternatives.flatMap((a) => {
+            const joined = this.tokenIds(a.joined);
+            return a.parts.length === 0 ? [joined] : [joined, a.parts.flatMap((p) => this.tokenIds(p))];
+        });
+        return this.terms.search(groups, limit, accept, weights);
     }
 
     /** How many chunks hold each term, as the full-text index counts them (stemmed); see termStats.ts. */
     documentFrequencies(terms: readonly string[]): Map<string, number> {
-        return this.retrying(() => this.termStats.documentFrequencies(terms, this.table.count));
+        return new Map(terms.map((t) => [t, Math.min(...this.tokenIds(t).map((id) => this.terms.documentFrequency(id)))]));
+    }
+
+    /** The lexical index's token ids for a query word (undefined for a token no chunk ever held). */
+    private tokenIds(word: string): (number | undefined)[] {
+        return searchTokens(word).map((token) => this.terms.dictionary.idOf(token));
     }
 
     /** Files, chunks, chunks with a vector, chunks the model failed on. */
@@ -386,6 +385,7 @@ export class IndexStore {
         for (const id of w.removedIds) this.forget(id);
         for (const a of w.added) {
             this.chunkTable.add(a.id, a.meta);
+            this.terms.add(a.id, a.terms);
             if (a.vector) this.table.add(a.id, a.vector, a.meta);
         }
         this.files.set(w.record.path, w.record);
@@ -396,17 +396,22 @@ export class IndexStore {
     private forget(id: number): void {
         this.chunkTable.remove(id);
         this.table.remove(id);
+        this.terms.remove(id);
     }
 
     /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error. */
     private transaction<T>(fn: () => T): T {
         return this.retrying(() => {
             this.db.exec("BEGIN IMMEDIATE");
+            const dictionary = this.terms.dictionary;
             try {
                 const result = fn();
+                this.writer?.writeNewTerms();
                 this.db.exec("COMMIT");
+                dictionary.commit();
                 return result;
             } catch (err) {
+                dictionary.rollback();
                 if (this.db.inTransaction) this.db.exec("ROLLBACK");
                 throw err;
             }

@@ -9,6 +9,7 @@ import type { Database } from "node-sqlite3-wasm";
 import type { ChunkTable } from "./chunkTable";
 import { dataVersion, loadChunksInto, loadVectorsInto, readCatalog, type FileRecord } from "./stateLoader";
 import { touchVfsLock } from "./sqliteVfs";
+import type { TermIndex } from "./termIndex";
 import type { VectorTable } from "./vectorTable";
 
 /** Where a reader's in-memory state stands. */
@@ -39,7 +40,7 @@ export function highestSeq(db: Database): number {
 export function syncReader(
     db: Database,
     dbPath: string,
-    tables: { chunks: ChunkTable; vectors: VectorTable },
+    tables: { chunks: ChunkTable; vectors: VectorTable; terms: TermIndex },
     position: ReaderPosition,
 ): Map<string, FileRecord> | undefined {
     if (dataVersion(db) === position.dataVersion) return undefined;
@@ -48,15 +49,16 @@ export function syncReader(
         const version = dataVersion(db);
         const files = readCatalog(db);
         const live = new Set(db.all("SELECT id FROM chunks INDEXED BY chunks_by_path").map((r) => Number(r.id)));
-        const { chunks, vectors } = tables;
+        const { chunks, vectors, terms } = tables;
         const gone: number[] = [];
         for (let slot = 0; slot < chunks.count; slot++) if (!live.has(chunks.idAt(slot))) gone.push(chunks.idAt(slot));
         for (const id of gone) {
             chunks.remove(id);
             vectors.remove(id);
+            terms.remove(id);
         }
         const heartbeat = () => touchVfsLock(dbPath);
-        position.maxId = loadChunksInto(chunks, db, files, position.maxId, heartbeat);
+        position.maxId = loadChunksInto(chunks, terms, db, files, position.maxId, heartbeat);
         for (const r of db.all("SELECT id FROM chunks WHERE embed_failed = 1")) chunks.markFailed(Number(r.id));
         position.maxSeq = loadVectorsInto(vectors, chunks, db, position.maxSeq, heartbeat);
         position.dataVersion = version;

@@ -6,7 +6,7 @@
 import type { Database } from "node-sqlite3-wasm";
 
 /** Version of the table layout below. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Database file name inside the index directory. */
 export const DB_FILE = "index.db";
@@ -34,31 +34,8 @@ export const JOURNAL_MODE = "DELETE";
  */
 export const SYNCHRONOUS = "FULL";
 
-/** Page cache in KiB (negative = KiB in SQLite's convention): enough for the FTS index's hot pages on writes. */
+/** Page cache in KiB (negative = KiB in SQLite's convention): enough for the hot pages of the chunk and vector tables on writes. */
 export const CACHE_KIB = 16 * 1024;
-
-/**
- * BM25 column weights for chunks_fts, in column order: text, identifier parts, path, symbol. A symbol or path
- * match says more about a chunk than one more occurrence in its body.
- */
-export const FTS_WEIGHTS: Readonly<FtsWeights> = Object.freeze({ text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 });
-
-/** BM25 weight per chunks_fts column. */
-export interface FtsWeights {
-    text: number;
-    idents: number;
-    path: number;
-    symbol: number;
-}
-
-/** The bm25() call with the given weights, for ORDER BY (lower is better). Weights are numbers, never user text. */
-export function bm25Expression(w: FtsWeights = FTS_WEIGHTS): string {
-    const num = (x: number) => (Number.isFinite(x) && x >= 0 ? String(x) : "1");
-    return `bm25(chunks_fts, ${num(w.text)}, ${num(w.idents)}, ${num(w.path)}, ${num(w.symbol)})`;
-}
-
-/** The chunks_fts tokenizer; query-side stemming (termStats.ts) uses the same one. */
-export const FTS_TOKENIZE = "porter unicode61 remove_diacritics 2";
 
 /**
  * Meta keys. `cleanClose` is "0" while a writer has the store open and "1" after it closed normally: a store
@@ -67,13 +44,13 @@ export const FTS_TOKENIZE = "porter unicode61 remove_diacritics 2";
 export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt", cleanClose: "cleanClose" } as const;
 
 /**
- * Tables. Chunks and their vectors are apart: a chunk is complete (text, metadata, full-text row) as soon as it is
+ * Tables. Chunks and their vectors are apart: a chunk is complete (text, metadata, lexical terms) as soon as it is
  * stored, and its vector arrives later, when the model gets to it (the two-stage index, indexer.ts). `vectors.seq`
  * grows with every vector stored, so a reader in another process loads exactly the vectors added since it last
  * looked (readerSync.ts). `embed_failed` marks chunks the model could not embed, so they are not retried forever.
- * chunks_fts is contentless (it stores only the inverted index, not a second copy of the text) with
- * contentless_delete so rows can still be deleted by rowid (= chunks.id). Porter stemming on top of unicode61 lets
- * "parsing" find "parse" in prose and identifiers alike; queries are stemmed the same way.
+ * `chunks.terms` holds what the lexical index needs from a chunk (its tokens as ids into `terms`, with their counts
+ * per field, see chunkTerms.ts): opening the index rebuilds the postings in memory from it (termIndex.ts) without
+ * tokenizing text again. Term ids only grow; a term no chunk uses any more stays, which costs a few bytes.
  */
 const TABLES = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -95,7 +72,8 @@ CREATE TABLE chunks(
     symbol TEXT,
     symbol_kind TEXT,
     embed_failed INTEGER NOT NULL DEFAULT 0,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    terms BLOB NOT NULL
 );
 CREATE INDEX chunks_by_path ON chunks(path, start_line);
 CREATE TABLE vectors(
@@ -103,15 +81,11 @@ CREATE TABLE vectors(
     chunk_id INTEGER NOT NULL UNIQUE,
     vector BLOB NOT NULL
 );
-CREATE VIRTUAL TABLE chunks_fts USING fts5(
-    text, idents, path, symbol,
-    content='', contentless_delete=1,
-    tokenize='${FTS_TOKENIZE}'
-);
+CREATE TABLE terms(id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
 `;
 
 /** Every table and index the store needs; a database missing one is treated as corrupt. */
-export const REQUIRED_OBJECTS = ["meta", "files", "chunks", "chunks_by_path", "vectors", "chunks_fts"];
+export const REQUIRED_OBJECTS = ["meta", "files", "chunks", "chunks_by_path", "vectors", "terms"];
 
 /** Connection settings, applied on every open. page_size only matters before the first table exists. */
 export function applyPragmas(db: Database, readOnly: boolean): void {

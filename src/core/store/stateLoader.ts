@@ -6,6 +6,7 @@ import type { Database } from "node-sqlite3-wasm";
 import { symbolKeysOf } from "../search/lexical";
 import type { FileKind } from "../types";
 import type { ChunkTable } from "./chunkTable";
+import type { TermIndex } from "./termIndex";
 import { decodeVector, type VectorTable } from "./vectorTable";
 
 /** Rows per statement while loading (between batches a reader refreshes its lock's heartbeat). */
@@ -59,13 +60,21 @@ export function readCatalog(db: Database): Map<string, FileRecord> {
 }
 
 /**
- * Adds every chunk with id > `afterId` to `chunks`, in id order, `LOAD_BATCH_ROWS` per statement; `onBatch` runs
- * between batches. Throws InvalidStore for a chunk of a file missing from `files`. Returns the highest id loaded
- * (or `afterId`).
+ * Adds every chunk with id > `afterId` to `chunks` and to the lexical index `terms` (with the new rows of its
+ * dictionary), in id order, `LOAD_BATCH_ROWS` per statement; `onBatch` runs between batches. Throws InvalidStore
+ * for a chunk of a file missing from `files` or with malformed terms. Returns the highest id loaded (or `afterId`).
  */
-export function loadChunksInto(chunks: ChunkTable, db: Database, files: Map<string, FileRecord>, afterId: number, onBatch: () => void): number {
+export function loadChunksInto(
+    chunks: ChunkTable,
+    terms: TermIndex,
+    db: Database,
+    files: Map<string, FileRecord>,
+    afterId: number,
+    onBatch: () => void,
+): number {
+    terms.dictionary.load(db);
     const stmt = db.prepare(
-        "SELECT id, path, start_line, end_line, language, kind, symbol, embed_failed FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+        "SELECT id, path, start_line, end_line, language, kind, symbol, embed_failed, terms FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
     );
     let after = afterId;
     try {
@@ -83,6 +92,7 @@ export function loadChunksInto(chunks: ChunkTable, db: Database, files: Map<stri
                     endLine: Number(r.end_line),
                     symbolKeys: symbolKeysOf(typeof r.symbol === "string" ? r.symbol : undefined),
                 };
+                if (!terms.add(id, r.terms)) throw new InvalidStore("corrupt", `chunk ${id} has malformed lexical terms`);
                 chunks.add(id, meta, Number(r.embed_failed) === 1);
                 after = id;
             }

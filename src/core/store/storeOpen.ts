@@ -14,6 +14,7 @@ import { BUSY_TIMEOUT_MS, clearVfsLock, hasHotJournal, journalPath, recoverHotJo
 import { ChunkTable } from "./chunkTable";
 import { highestSeq } from "./readerSync";
 import { writerActive } from "./storeLock";
+import { TermIndex } from "./termIndex";
 import { dataVersion, InvalidStore, loadChunksInto, loadVectorsInto, readCatalog, type FileRecord, type RebuildReason } from "./stateLoader";
 import { VectorTable } from "./vectorTable";
 
@@ -44,6 +45,8 @@ export interface LoadedState {
     chunks: ChunkTable;
     /** The embedded chunks' vectors. */
     vectors: VectorTable;
+    /** The lexical index of every chunk. */
+    terms: TermIndex;
     /** Highest vector seq loaded (see readerSync.ts). */
     maxSeq: number;
     /** Read-only opens: PRAGMA data_version inside the snapshot transaction (see readerSync.ts). */
@@ -216,7 +219,7 @@ function quickCheck(db: Database): void {
 }
 
 /**
- * Reads the catalog, every chunk's metadata and every vector, checking that catalog, chunks, full-text rows and
+ * Reads the catalog, every chunk's metadata and lexical terms and every vector, checking that catalog, chunks and
  * vectors agree. `onBatch` runs between batches.
  */
 function loadState(db: Database, dimensions: number, onBatch: () => void = () => undefined): LoadedState {
@@ -224,15 +227,14 @@ function loadState(db: Database, dimensions: number, onBatch: () => void = () =>
     let expectedChunks = 0;
     for (const f of files.values()) expectedChunks += f.chunkCount;
     const chunks = new ChunkTable();
-    loadChunksInto(chunks, db, files, -1, onBatch);
+    const terms = new TermIndex();
+    loadChunksInto(chunks, terms, db, files, -1, onBatch);
     if (chunks.count !== expectedChunks) {
         throw new InvalidStore("corrupt", `catalog lists ${expectedChunks} chunks but ${chunks.count} are stored`);
     }
-    const ftsRows = Number(db.get("SELECT count(*) AS n FROM chunks_fts_docsize")?.n ?? -1);
-    if (ftsRows !== chunks.count) throw new InvalidStore("corrupt", `${ftsRows} full-text rows for ${chunks.count} chunks`);
     const vectors = new VectorTable(dimensions);
     loadVectorsInto(vectors, chunks, db, -1, onBatch);
-    return { files, chunks, vectors, maxSeq: highestSeq(db) };
+    return { files, chunks, vectors, terms, maxSeq: highestSeq(db) };
 }
 
 function fileSize(path: string): number {

@@ -79,9 +79,11 @@ export function readSnapshot(indexDir: string): IndexSnapshot {
             perPath.delete(f.path);
         }
         for (const [p, n] of perPath) problems.push(`${p}: ${n} chunks without a catalog row`);
-        const ftsIds = new Set((db.all("SELECT rowid AS id FROM chunks_fts") as { id: number }[]).map((r) => r.id));
-        const missingFts = rows.filter((r) => !ftsIds.has(r.id)).length;
-        if (missingFts > 0 || ftsIds.size !== rows.length) problems.push(`FTS rows ${ftsIds.size} vs chunks ${rows.length} (${missingFts} chunks not in FTS)`);
+        const badTerms = Number((db.get("SELECT count(*) AS n FROM chunks WHERE length(terms) < 4 OR length(terms) % 8 != 4") as { n: number }).n);
+        if (badTerms > 0) problems.push(`${badTerms} chunks with malformed lexical terms`);
+        const maxTermId = Number((db.get("SELECT coalesce(max(id), 0) AS n FROM terms") as { n: number }).n);
+        const termRows = Number((db.get("SELECT count(*) AS n FROM terms") as { n: number }).n);
+        if (termRows !== maxTermId) problems.push(`term ids are not dense: ${termRows} rows, highest id ${maxTermId}`);
         const embedded = rows.filter((r) => r.vbytes !== null).length;
         return { chunks, files, problems, embedded, vectorBytes: [...vbytes][0] ?? 0, hadHotJournal: copy.hadHotJournal };
     } finally {
