@@ -48,10 +48,8 @@ export function formatHits(hits: Hit[], coverage: number): string {
 
 export function formatStatus(s: IndexStatus, folder: string): string {
     const mb = (s.bytesOnDisk / 1024 / 1024).toFixed(1);
-    // The store dates its files, so an index that holds none has no date: say what that means instead of "never".
-    const when = s.lastIndexedAt
-        ? new Date(s.lastIndexedAt).toISOString()
-        : "no files stored (the folder has nothing Seek indexes, or the first run stopped early)";
+    // Dated by the last completed run (or the newest file stored); without either, no run has finished yet.
+    const when = s.lastIndexedAt ? new Date(s.lastIndexedAt).toISOString() : "no run has completed yet";
     return [
         `folder:   ${folder}`,
         `model:    ${s.modelId}`,

@@ -187,6 +187,7 @@ export class SeekEngine {
     private async *logged(run: AsyncGenerator<IndexProgress>): AsyncGenerator<IndexProgress> {
         const before = this.embedStats();
         yield* run;
+        this.store.recordRunEnd();
         const after = this.embedStats();
         const embedded = after.embedded - before.embedded;
         const cached = after.cached - before.cached;

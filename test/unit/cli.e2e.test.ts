@@ -174,15 +174,19 @@ test("status of a folder never indexed says so and creates nothing", () => {
     assert.ok(!existsSync(never), "status must not create the index directory");
 });
 
-test("an empty folder indexes to a clear 'nothing to index', and status does not say 'never'", () => {
+test("an empty folder indexes to a clear 'nothing to index', and status dates that run", () => {
     const empty = join(work, "empty-folder");
     mkdirSync(empty);
     const index = join(work, "empty-index");
     const res = seekWith(index, "index", empty);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /^Indexed 0 files \(0 chunks\)\. There is nothing here Seek indexes\./);
+    const before = Date.now();
     const status = seekWith(index, "status", empty);
     assert.doesNotMatch(status.stdout, /indexed: +never/);
+    const when = /indexed: +(\S+)/.exec(status.stdout)?.[1] ?? "";
+    const at = Date.parse(when);
+    assert.ok(Number.isFinite(at) && at <= before && at > before - 120_000, `status dates the run that found nothing: ${status.stdout}`);
 });
 
 test("skips: expected ones at info, surprises as warnings, one count everywhere, no doubled prefix", () => {

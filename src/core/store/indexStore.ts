@@ -13,7 +13,7 @@ import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { queryAlternatives, type QueryAlternative } from "../search/lexical";
 import { searchTokens } from "../search/searchTokens";
-import { DB_FILE, setCleanClose } from "./schema";
+import { DB_FILE, META, setCleanClose } from "./schema";
 import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
 import type { ChunkTable } from "./chunkTable";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
@@ -86,6 +86,7 @@ export class IndexStore {
             this.hashes.set(f.path, f.hash);
             this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
         }
+        this.noteLastRun();
         this.writer = lock ? new ChunkWriter(db, this.terms.dictionary) : undefined;
         this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.chunkTable), maxSeq: state.maxSeq };
     }
@@ -166,6 +167,7 @@ export class IndexStore {
         if (this.writer || this.closed) return false;
         const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), { chunks: this.chunkTable, vectors: this.table, terms: this.terms }, this.position));
         if (!files) return false;
+        this.noteLastRun();
         this.files.clear();
         this.hashes.clear();
         for (const f of files.values()) {
@@ -329,6 +331,15 @@ export class IndexStore {
         };
     }
 
+    /** Records that an index run completed now (counts().lastIndexedAt then says so even when no file changed). */
+    recordRunEnd(now = Date.now()): void {
+        this.writable();
+        this.retrying(() =>
+            this.db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [META.lastRunAt, String(now)]),
+        );
+        this.lastIndexed = Math.max(this.lastIndexed ?? 0, now);
+    }
+
     /** Size of the database and its journal. */
     bytesOnDisk(): number {
         const dbPath = join(this.dir, DB_FILE);
@@ -360,6 +371,12 @@ export class IndexStore {
                 this.lock?.release(this.logger);
             }
         }
+    }
+
+    /** Folds the stored end of the last run into lastIndexed. */
+    private noteLastRun(): void {
+        const at = Number(this.db.get("SELECT value FROM meta WHERE key = ?", [META.lastRunAt])?.value);
+        if (Number.isFinite(at) && at > 0) this.lastIndexed = Math.max(this.lastIndexed ?? 0, at);
     }
 
     private writable(): ChunkWriter {

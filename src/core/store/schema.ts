@@ -39,9 +39,10 @@ export const CACHE_KIB = 16 * 1024;
 
 /**
  * Meta keys. `cleanClose` is "0" while a writer has the store open and "1" after it closed normally: a store
- * that was not closed cleanly gets the full integrity check on its next open.
+ * that was not closed cleanly gets the full integrity check on its next open. `lastRunAt` is when an index run last
+ * completed, so a folder with nothing to index still says when it was looked at.
  */
-export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt", cleanClose: "cleanClose" } as const;
+export const META = { schemaVersion: "schemaVersion", identity: "identity", createdAt: "createdAt", cleanClose: "cleanClose", lastRunAt: "lastRunAt" } as const;
 
 /**
  * Tables. Chunks and their vectors are apart: a chunk is complete (text, metadata, lexical terms) as soon as it is
