@@ -92,8 +92,9 @@ async function fetchModel(model) {
 }
 
 const args = process.argv.slice(2);
+// --all: every model a user can pick; optional ones (measurement siblings such as the fp32 export) only by name.
 const ids = args.includes("--all")
-    ? manifest.models.map((m) => m.id)
+    ? manifest.models.filter((m) => !m.optional).map((m) => m.id)
     : args.filter((a) => !a.startsWith("--")).length > 0
       ? args.filter((a) => !a.startsWith("--"))
       : [manifest.default];

@@ -18,7 +18,7 @@ import { sampleTexts } from "./corpus.mjs";
 import { engineIdentity, engineStore, loadCore } from "./core.mjs";
 import { pretokenize, timeRaw, timeTransformers } from "./rawOrt.mjs";
 
-const POOLING = { "bge-small-en-v1.5-q": "cls", "e5-small-v2-q": "mean", "all-minilm-l6-v2-q": "mean" };
+const POOLING = { "bge-small-en-v1.5-q": "cls", "bge-small-en-v1.5": "cls", "e5-small-v2-q": "mean", "all-minilm-l6-v2-q": "mean" };
 
 /**
  * Seek's pipeline, measured through the engine's own embedder and store: texts go in as document prompts,
