@@ -1,63 +1,21 @@
 /**
- * The state line above the results and the empty states: indexing progress (the run's stage, as in the status bar),
- * paused/disabled/error notices with action buttons, and the no-query / no-match pages.
+ * Draws the state line above the results (its words: bannerContent.ts) with its action buttons, and the empty
+ * states: the no-query / no-match / no-scope pages and the weak-match notice.
  */
-import type { IndexStateDto, SearchModeDto, WebviewAction } from "../../src/protocol/messages";
-import { percent, stageSentence, stageText } from "../../src/protocol/stageText";
+import type { BannerAction, SearchModeDto } from "../../src/protocol/messages";
+import type { BannerContent } from "./bannerContent";
 import { codicon, el } from "./render";
 
-const ACTION_LABELS: Record<WebviewAction, string> = {
+const ACTION_LABELS: Record<BannerAction, string> = {
     showLog: "Show Log",
     rebuildIndex: "Rebuild Index",
     fetchModel: "Fetch Model",
     resumeIndexing: "Resume Indexing",
     openSettings: "Open Settings",
+    showIndexStatus: "Show Index Status",
 };
 
-export interface BannerContent {
-    kind: "info" | "progress" | "warning" | "error";
-    text: string;
-    /** A second, quieter sentence (what the state means for searches). */
-    detail?: string;
-    actions: WebviewAction[];
-}
-
-/**
- * The banner for an index state, combined with the file coverage of the results on screen; undefined = no banner.
- * While a run goes, the first sentence is the status bar's stage line ("Keyword index ready · semantic 34% · ~1m20s").
- */
-export function indexBanner(index: IndexStateDto | undefined, resultsCoverage: number | undefined): BannerContent | undefined {
-    if (!index) return undefined;
-    const pct = percent(resultsCoverage ?? index.coverage);
-    switch (index.phase) {
-        case "indexing": {
-            const text = stageSentence(index) ?? "Indexing…";
-            const detail =
-                index.stage === "semantic"
-                    ? "Keyword search works already; results improve as the semantic stage runs."
-                    : `Keyword search covers what is indexed so far (searched ${pct}% of the workspace); search by meaning follows.`;
-            return { kind: "progress", text, detail, actions: [] };
-        }
-        case "starting":
-            return { kind: "progress", text: "Opening the index…", actions: [] };
-        case "paused": {
-            const stage = stageText(index);
-            return { kind: "info", text: `Indexing is paused${stage ? ` (${stage})` : ""}; searches cover ${pct}% of the workspace.`, actions: ["resumeIndexing"] };
-        }
-        case "disabled":
-            return { kind: "info", text: index.message ?? "Indexing is turned off.", actions: ["openSettings"] };
-        case "error":
-            return { kind: "error", text: index.message ?? "Seek could not index this workspace.", actions: index.actions ?? ["rebuildIndex", "showLog"] };
-        case "noFolder":
-            return { kind: "info", text: "Open a folder to search it by meaning.", actions: [] };
-        case "idle":
-            return resultsCoverage !== undefined && resultsCoverage < 1
-                ? { kind: "info", text: `These results searched ${pct}% of the workspace.`, actions: [] }
-                : undefined;
-    }
-}
-
-export function renderBanner(host: HTMLElement, content: BannerContent | undefined, onAction: (a: WebviewAction) => void): void {
+export function renderBanner(host: HTMLElement, content: BannerContent | undefined, onAction: (a: BannerAction) => void): void {
     host.replaceChildren();
     host.hidden = content === undefined;
     if (!content) return;
@@ -77,7 +35,10 @@ export function renderBanner(host: HTMLElement, content: BannerContent | undefin
     }
 }
 
-/** The page shown instead of results: before the first query, when nothing matched, or when nothing is in scope. */
+/**
+ * The page shown instead of results: before the first query, when nothing matched, or when nothing is in scope
+ * ("none" hides it, e.g. for a folder with nothing to search, which the banner explains).
+ */
 export function renderEmpty(host: HTMLElement, kind: "welcome" | "noMatches" | "noScope" | "none", query: string, mode: SearchModeDto): void {
     host.replaceChildren();
     host.hidden = kind === "none";

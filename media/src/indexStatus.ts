@@ -49,15 +49,19 @@ function facts(f: FolderReportDto): HTMLElement {
     };
     add("Files", count(f.files));
     add("Chunks", count(f.chunks));
-    const coverage = el("span", "status-coverage");
-    const meter = el("meter");
-    meter.min = 0;
-    meter.max = 1;
-    meter.value = f.semanticCoverage;
-    meter.setAttribute("aria-label", "Semantic coverage");
-    coverage.append(meter, ` ${pct(f.semanticCoverage)}% (${count(f.embeddedChunks)} of ${count(f.chunks)} chunks have a vector)`);
-    add("Semantic coverage", coverage);
-    add("Last stored", f.lastIndexedAt ? new Date(f.lastIndexedAt).toLocaleString() : "nothing stored");
+    if (f.chunks === 0) add("Semantic coverage", "nothing to embed (no chunks)"); // not "100% (0 of 0 chunks)"
+    else {
+        const coverage = el("span", "status-coverage");
+        const meter = el("meter");
+        meter.min = 0;
+        meter.max = 1;
+        meter.value = f.semanticCoverage;
+        meter.setAttribute("aria-label", "Semantic coverage");
+        coverage.append(meter, ` ${pct(f.semanticCoverage)}% (${count(f.embeddedChunks)} of ${count(f.chunks)} chunks have a vector)`);
+        add("Semantic coverage", coverage);
+    }
+    // When the last run ended (it may have changed nothing): an empty folder's index was still indexed then.
+    add("Last indexed", f.lastIndexedAt ? new Date(f.lastIndexedAt).toLocaleString() : "never");
     return dl;
 }
 
@@ -66,7 +70,11 @@ function skippedSection(f: FolderReportDto): HTMLElement[] {
     if (f.skippedTotal === 0) return [el("p", "status-note", "No file was skipped (files excluded by .gitignore and similar rules are not counted).")];
     const shown = f.skipped.slice(0, MAX_SKIPPED_ROWS);
     const more = f.skippedTotal > shown.length ? ` The first ${count(shown.length)} are listed; Seek: Show Log has them all.` : "";
-    const note = el("p", "status-note", `Skipped ${count(f.skippedTotal)}: ${f.skippedSummary}. Rows marked ⚠ may need a look; the others are never indexed by design.${more}`);
+    // The ⚠ legend only when a row has one; otherwise the table is all by design, and the note says so.
+    const surprises = shown.some((s) => !s.expected);
+    const why = surprises ? "Rows marked ⚠ may need a look; the others are never indexed by design." : "Seek never indexes these, by design.";
+    const files = f.skippedTotal === 1 ? "1 file" : `${count(f.skippedTotal)} files`;
+    const note = el("p", "status-note", `${files} skipped (${f.skippedSummary}). ${why}${more}`);
     const rows = shown.map((s) => [`${s.expected ? "" : "⚠ "}${s.path}`, s.reason, s.detail ?? ""]);
     return [note, table("Skipped files", ["File", "Reason", "Detail"], rows, [], (i) => (shown[i].expected ? "" : "status-surprise"))];
 }

@@ -5,8 +5,10 @@
  * similar code, →/← (or Space) show and hide a row's snippet, Escape goes back to the query.
  * While the index grows, stale results are re-run by themselves (refresh.ts says when and why).
  */
-import { isToWebview, type HitDto, type IndexStateDto, type ToWebview, type WebviewAction } from "../../src/protocol/messages";
-import { indexBanner, renderBanner, renderEmpty, renderNotice } from "./banner";
+import { isToWebview, type BannerAction, type HitDto, type IndexStateDto, type ToWebview, type WebviewAction } from "../../src/protocol/messages";
+import { isEmptyIndex } from "../../src/protocol/stageText";
+import { renderBanner, renderEmpty, renderNotice } from "./banner";
+import { indexBanner } from "./bannerContent";
 import { AutoRefresh, isStale, type RowsBasis } from "./refresh";
 import { el, renderHit } from "./render";
 import { connectHost, type PageState } from "./vscodeApi";
@@ -203,6 +205,7 @@ function onIndexState(next: IndexStateDto): void {
     const prev = index;
     index = next;
     renderStatus();
+    if (prev === undefined || isEmptyIndex(prev) !== isEmptyIndex(next)) renderPlaceholder();
     if (refreshable() && isStale(rowsBasis(), prev, next)) autoRefresh.request();
 }
 
@@ -211,9 +214,7 @@ function render(): void {
     list.replaceChildren(...state.hits.map((h, i) => renderHit(h, i, rowOptions(i), handlers)));
     const first = items()[0];
     if (first && state.selected < 0) first.tabIndex = 0; // the list is one tab stop even before a row is selected
-    const hasQuery = state.answered.trim() !== "";
-    const noScope = !state.scope.code && !state.scope.docs;
-    renderEmpty(emptyHost, state.hits.length > 0 ? "none" : noScope ? "noScope" : hasQuery ? "noMatches" : "welcome", state.answered, state.mode);
+    renderPlaceholder();
     queryInput.placeholder = state.source === "similar" && state.hits.length > 0 ? `Similar to ${state.answered} — type to search` : QUERY_PLACEHOLDER;
     renderNotice(noticeHost, state.hits.length > 0 ? state.weakNotice : undefined);
     summaryHost.replaceChildren();
@@ -225,8 +226,20 @@ function render(): void {
     renderStatus();
 }
 
+/**
+ * The page in place of rows. A folder with nothing to search gets none: the banner says so and links the index
+ * status, and "Describe what the code does" or "No matches" would only contradict it.
+ */
+function renderPlaceholder(): void {
+    const hasQuery = state.answered.trim() !== "";
+    const noScope = !state.scope.code && !state.scope.docs;
+    const nothingIndexed = index !== undefined && isEmptyIndex(index);
+    const kind = state.hits.length > 0 || nothingIndexed ? "none" : noScope ? "noScope" : hasQuery ? "noMatches" : "welcome";
+    renderEmpty(emptyHost, kind, state.answered, state.mode);
+}
+
 function renderStatus(): void {
-    const onAction = (action: WebviewAction) => host.post({ type: "runAction", action });
+    const onAction = (action: BannerAction) => host.post({ type: "runAction", action });
     if (errorBanner) renderBanner(bannerHost, { kind: "error", ...errorBanner }, onAction);
     else renderBanner(bannerHost, indexBanner(index, state.touched && state.answered ? state.coverage : undefined), onAction);
 }

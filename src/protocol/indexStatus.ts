@@ -24,14 +24,14 @@ export interface SkippedRowDto {
 
 export interface FolderReportDto {
     name: string;
-    /** One line: "Up to date", "Indexing: keyword index 120/229 files", "Paused", "Error: ...". */
+    /** One line: "Up to date", "Nothing to search", "Indexing: keyword index 120/229 files", "Paused", "Error: ...". */
     state: string;
     files: number;
     chunks: number;
     embeddedChunks: number;
     /** 0..1: embeddedChunks / chunks (1 for an empty index). */
     semanticCoverage: number;
-    /** Epoch ms of the newest stored file, if any. */
+    /** Epoch ms when an index run last completed (set for an empty folder's index too); absent if none has. */
     lastIndexedAt?: number;
     languages: LanguageRowDto[];
     /** Surprises first, then by path; at most the engine's display cap. */

@@ -113,6 +113,16 @@ export interface SimilarTargetDto {
 export type WebviewAction = "showLog" | "rebuildIndex" | "fetchModel" | "resumeIndexing" | "openSettings";
 export const WEBVIEW_ACTIONS: readonly WebviewAction[] = ["showLog", "rebuildIndex", "fetchModel", "resumeIndexing", "openSettings"];
 
+/**
+ * Buttons the webviews' state banner adds by itself, run by the views layer (views/resultsController.ts), not by
+ * commands/reportError.ts: `showIndexStatus` opens Seek: Show Index Status, where the empty-folder banner's skipped
+ * files are listed with their reasons. The host never sends these in `error` or `indexState` actions.
+ */
+export type BannerOnlyAction = "showIndexStatus";
+/** Every host command a banner button may ask for: a `runAction` message with anything else is refused. */
+export type BannerAction = WebviewAction | BannerOnlyAction;
+export const BANNER_ACTIONS: readonly BannerAction[] = [...WEBVIEW_ACTIONS, "showIndexStatus"];
+
 /** Messages the host posts to a webview. */
 export type ToWebview =
     /** Host -> webview, in reply to `ready`: settings defaults and the current index state. */
@@ -159,7 +169,7 @@ export type FromWebview =
      */
     | { type: "findSimilar"; requestId: number; location: LocationDto; enclosing?: boolean }
     /** Webview -> host, from an action button in an error or state banner. */
-    | { type: "runAction"; action: WebviewAction };
+    | { type: "runAction"; action: BannerAction };
 
 /** Longest query the host accepts; longer input is refused, not truncated silently. */
 export const MAX_QUERY_LENGTH = 2000;
@@ -245,7 +255,7 @@ export function isFromWebview(x: unknown): x is FromWebview {
                 (x.enclosing === undefined || isBool(x.enclosing))
             );
         case "runAction":
-            return hasOnlyKeys(x, ["type", "action"]) && isOneOf(x.action, WEBVIEW_ACTIONS);
+            return hasOnlyKeys(x, ["type", "action"]) && isOneOf(x.action, BANNER_ACTIONS);
         default:
             return false;
     }

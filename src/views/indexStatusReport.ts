@@ -10,7 +10,7 @@ import type { FolderIndex } from "../indexing/folderIndex";
 import { summarize } from "../indexing/summary";
 import type { FolderReportDto, IndexStatusDto, SkippedRowDto } from "../protocol/indexStatus";
 import type { IndexStateDto } from "../protocol/messages";
-import { stageSentence } from "../protocol/stageText";
+import { isEmptyIndex, stageSentence } from "../protocol/stageText";
 
 /** A folder's state as one line (the panel's heading under the folder name). */
 export function stateLine(state: IndexStateDto): string {
@@ -27,6 +27,9 @@ export function stateLine(state: IndexStateDto): string {
             return `Error: ${state.message ?? "Seek could not index this folder"}`;
         case "idle":
         case "noFolder":
+            // The summary's empty-folder sentence ends "(Seek: Show Index Status says why)": on this page the note
+            // and the skipped-files table below say why, so the heading is short.
+            if (isEmptyIndex(state)) return "Nothing to search";
             return state.message ?? "Up to date";
     }
 }

@@ -125,7 +125,9 @@ export class ResultsController implements vscode.Disposable {
                 );
             }
             case "runAction":
-                await runAction(msg.action);
+                // The empty-folder banner's button; the other actions are the notifications' too (reportError.ts).
+                if (msg.action === "showIndexStatus") await vscode.commands.executeCommand("seek.showIndexStatus");
+                else await runAction(msg.action);
                 return;
             default:
                 assertNever(msg);

@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileS
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkIndexStatusPage, indexStatusFrame } from "./statusPage.mjs";
 import {
     activeTabTitle, cursorPosition, launchBrowser, pickRow, quickInput, quickPickRows, runCommand, until, waitForWorkbench, webviewFrame,
 } from "./workbench.mjs";
@@ -140,8 +141,10 @@ async function webviewIn(partSelector, what, timeout = 20000) {
         const inside = box.x >= part.x - 1 && box.y >= part.y - 1 && box.x + box.width <= part.x + part.width + 1 &&
             box.y + box.height <= part.y + part.height + 1;
         // The static HTML has #query before media/dist/results.js has run; that script's first render fills the
-        // query box from the saved state (wiping anything typed earlier) and shows either results or the welcome text.
-        return inside && (await f.locator("#query").count()) === 1 && (await f.locator("#empty:not([hidden]), #results > li").count()) > 0;
+        // query box from the saved state (wiping anything typed earlier) and shows results, the welcome text, or
+        // (a folder with nothing to search) only the state banner.
+        return inside && (await f.locator("#query").count()) === 1 &&
+            (await f.locator("#empty:not([hidden]), #results > li, #banner:not([hidden])").count()) > 0;
     }, what, timeout);
 }
 
@@ -537,21 +540,72 @@ describe("Seek in a real VS Code (code-server + Chromium)", { timeout: 600_000 }
         await setTheme("Dark Modern", "vs-dark");
     });
 
-    test("screenshots: a folder with nothing to index", async () => {
+    test("index status: files, chunks, languages and the skipped .env with its reason, in light, dark and high contrast", async () => {
+        const folder = readState()?.folders?.[0];
+        assert.ok(folder && folder.files >= 10, `the state file knows the folder: ${JSON.stringify(folder)}`);
+        const n = (x) => x.toLocaleString("en-US");
+        for (const [label, bodyClass, name] of THEMES) {
+            await setTheme(label, bodyClass);
+            await runCommand(page, "Seek: Show Index Status");
+            const frame = await indexStatusFrame(page);
+            const p = await checkIndexStatusPage(frame, name);
+            assert.equal(p.state, "Up to date");
+            assert.equal(p.facts.Files, n(folder.files));
+            assert.equal(p.facts.Chunks, n(folder.chunks));
+            assert.match(p.facts["Semantic coverage"], new RegExp(`^ ?100% \\(${n(folder.chunks)} of ${n(folder.chunks)} chunks have a vector\\)$`));
+            const languages = p.tables.Languages ?? [];
+            assert.ok(languages.some((r) => r[0] === "typescript") && languages.some((r) => r[0] === "markdown"), JSON.stringify(languages));
+            assert.equal(languages.reduce((sum, r) => sum + Number(r[2].replace(/,/g, "")), 0), folder.chunks, "the language rows add up to the chunks");
+            assert.deepEqual((p.tables["Skipped files"] ?? []).map((r) => `${r[0]}: ${r[1]}`), [".env: secret"]);
+            assert.ok(p.notes.includes("1 file skipped (1 secret). Seek never indexes these, by design."), JSON.stringify(p.notes));
+            await shot(`index-status-${name}`);
+            await runCommand(page, "View: Close All Editors");
+        }
+        await setTheme("Dark Modern", "vs-dark");
+    });
+
+    test("a folder with nothing to index: the sidebar says so, and its button opens the status with the skipped files", async () => {
         const empty = join(dirname(WORKSPACE), "nothing-to-index");
         mkdirSync(empty, { recursive: true });
         writeFileSync(join(empty, "data.bin"), Buffer.from([0, 1, 2, 3, 0, 255, 254, 0]));
         writeFileSync(join(empty, "screenshot.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
         await page.goto(`${CS_URL}/?folder=${encodeURIComponent(empty)}`);
         await waitForWorkbench(page, "data.bin");
+        const NOTHING = "Nothing to search: this folder has no code, docs or other text files Seek indexes. 2 files were skipped (Seek: Show Index Status says why).";
         for (const [label, bodyClass, name] of THEMES) {
             await setTheme(label, bodyClass);
             await showSeekSidebar();
             const frame = await webviewIn(".part.sidebar", "the Seek sidebar webview");
-            await until(async () => (await frame.locator("#empty").isVisible()), "the sidebar's empty state", 20000);
-            await new Promise((r) => setTimeout(r, 1500)); // let the first index run of the folder settle
-            console.log(`# empty folder (${name}): ${(await bannerText(frame)) || "(no banner)"} | ${await frame.locator("#empty").textContent()}`);
+            // The folder's first run ends with the summary sentence; until then the banner shows the run.
+            const words = async () => ((await bannerText(frame)) === "" ? "" : ((await frame.locator("#banner .banner-text").textContent()) ?? ""));
+            const text = await until(async () => ((await words()) === NOTHING ? NOTHING : null), `the banner to say "${NOTHING}"`, 60000)
+                .catch(async (e) => {
+                    throw new Error(`${e.message}; it says ${JSON.stringify(await bannerText(frame))}`);
+                });
+            console.log(`# empty folder (${name}): ${text}`);
+            assert.ok(await frame.locator("#empty").isHidden(), "no welcome text (\"Describe what the code does\") under the banner");
+            const button = frame.locator("#banner button.banner-action");
+            assert.deepEqual(await button.allTextContents(), ["Show Index Status"]);
+            const layout = await frame.evaluate(() => {
+                const b = document.querySelector("#banner").getBoundingClientRect();
+                const btn = document.querySelector("#banner button").getBoundingClientRect();
+                return { hScroll: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1, inside: btn.right <= b.right + 1 && btn.left >= b.left - 1 };
+            });
+            assert.deepEqual(layout, { hScroll: false, inside: true }, "the banner fits the sidebar");
             await shot(`empty-folder-${name}`);
+            // The button runs Seek: Show Index Status (a runAction message the host validates).
+            await button.click();
+            const status = await indexStatusFrame(page, "the index status panel opened by the banner's button");
+            const p = await checkIndexStatusPage(status, `empty folder ${name}`);
+            // A short heading here (the sidebar's sentence sends the user to this page), and no "100% of 0 chunks".
+            assert.equal(p.state, "Nothing to search");
+            assert.equal(p.facts.Files, "0");
+            assert.equal(p.facts.Chunks, "0");
+            assert.equal(p.facts["Semantic coverage"], "nothing to embed (no chunks)");
+            assert.ok(p.notes.includes("2 files skipped (2 binary). Seek never indexes these, by design."), JSON.stringify(p.notes));
+            assert.deepEqual((p.tables["Skipped files"] ?? []).map((r) => `${r[0]}: ${r[1]}`).sort(), ["data.bin: binary", "screenshot.png: binary"]);
+            await shot(`empty-folder-status-${name}`);
+            await runCommand(page, "View: Close All Editors");
         }
     });
 });

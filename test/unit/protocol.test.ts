@@ -171,6 +171,17 @@ test("results: semanticCoverage is required and a share; similarTo is a location
     }
 });
 
+test("banner actions: the empty-folder banner's Show Index Status passes; the host may not send it as an error or state action", () => {
+    assert.equal(isFromWebview({ type: "runAction", action: "showIndexStatus" }), true);
+    for (const action of ["seek.showIndexStatus", "showindexstatus", "showIndexStatus ", ["showIndexStatus"], null]) {
+        assert.equal(isFromWebview({ type: "runAction", action }), false, JSON.stringify(action));
+    }
+    assert.equal(isFromWebview({ type: "runAction", action: "showIndexStatus", folder: "x" }), false, "extra fields are refused");
+    // Error and state actions are what commands/reportError.ts runs; the banner adds Show Index Status by itself.
+    assert.equal(isToWebview({ type: "error", requestId: 1, message: "x", actions: ["showIndexStatus"] }), false);
+    assert.equal(isToWebview({ type: "indexState", index: { ...index, actions: ["showIndexStatus"] } }), false);
+});
+
 test("assertNever throws for values the type system said could not exist", () => {
     assert.throws(() => assertNever("surprise" as never), /unexpected value/);
 });
