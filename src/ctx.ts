@@ -13,9 +13,8 @@ import { SearchService } from "./indexing/searchService";
 import { Log } from "./log";
 import type { SearchModeDto } from "./protocol/messages";
 import { RangeOpener } from "./views/openLocation";
-import type { IndexStatusPanel } from "./views/indexStatusView";
-import type { ResultsPanel } from "./views/resultsPanel";
 import { ResultsViewProvider } from "./views/resultsView";
+import type { IndexStatusPanelHandle, ResultsPanelHandle, ViewHost, WebviewStats } from "./views/viewHost";
 import type { Surface } from "./views/webviewHtml";
 
 /** Context keys this extension sets (used in `when` clauses of package.json). */
@@ -24,16 +23,7 @@ export type ContextKey = "seek.indexReady" | "seek.indexPaused";
 /** Indexes above this many chunks are worth a question before a settings change throws them away. */
 const ASK_BEFORE_REBUILD_CHUNKS = 1_000;
 
-export interface WebviewStats {
-    /** Controllers created (HTML set). */
-    opened: number;
-    /** `ready` handshakes received. */
-    ready: number;
-    /** Messages dropped by the guard. */
-    malformed: number;
-}
-
-export class Ctx implements vscode.Disposable {
+export class Ctx implements ViewHost, vscode.Disposable {
     readonly log: Log;
     readonly config = new Config();
     readonly errors: ErrorReporter;
@@ -44,9 +34,9 @@ export class Ctx implements vscode.Disposable {
     readonly opener = new RangeOpener(() => this.panel?.visibleColumn());
     readonly resultsView: ResultsViewProvider;
     /** The results panel while it is open (singleton). */
-    panel: ResultsPanel | undefined;
+    panel: ResultsPanelHandle | undefined;
     /** The Show Index Status panel while it is open (singleton). */
-    indexStatusPanel: IndexStatusPanel | undefined;
+    indexStatusPanel: IndexStatusPanelHandle | undefined;
     readonly webviewStats: Record<Surface, WebviewStats> = {
         panel: { opened: 0, ready: 0, malformed: 0 },
         view: { opened: 0, ready: 0, malformed: 0 },

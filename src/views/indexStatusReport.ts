@@ -5,12 +5,12 @@
 import { describeError } from "../commands/reportError";
 import { SKIP_REASON_TEXT, isExpectedSkip } from "../core/skips";
 import type { IndexReport } from "../core/indexReport";
-import type { Ctx } from "../ctx";
 import type { FolderIndex } from "../indexing/folderIndex";
 import { summarize } from "../indexing/summary";
 import type { FolderReportDto, IndexStatusDto, SkippedRowDto } from "../protocol/indexStatus";
 import type { IndexStateDto } from "../protocol/messages";
 import { isEmptyIndex, stageSentence } from "../protocol/stageText";
+import type { ViewHost } from "./viewHost";
 
 /** A folder's state as one line (the panel's heading under the folder name). */
 export function stateLine(state: IndexStateDto): string {
@@ -41,7 +41,7 @@ function skippedRows(report: IndexReport): SkippedRowDto[] {
 }
 
 /** The report of one folder; a folder whose engine is not open (or fails to answer) says why instead. */
-export async function folderReport(ctx: Ctx, f: FolderIndex): Promise<FolderReportDto> {
+export async function folderReport(ctx: ViewHost, f: FolderIndex): Promise<FolderReportDto> {
     const state = stateLine(summarize([f], true, describeError));
     const empty = { name: f.folder.name, state, files: 0, chunks: 0, embeddedChunks: 0, semanticCoverage: 0, languages: [], skipped: [], skippedSummary: "", skippedTotal: 0, scanned: false };
     if (!f.isOpen) return { ...empty, unavailable: f.phase === "error" ? state : "The index is not open yet." };
@@ -69,7 +69,7 @@ export async function folderReport(ctx: Ctx, f: FolderIndex): Promise<FolderRepo
     };
 }
 
-export async function collectIndexStatus(ctx: Ctx): Promise<IndexStatusDto> {
+export async function collectIndexStatus(ctx: ViewHost): Promise<IndexStatusDto> {
     const folders = ctx.index.list();
     const reports = await Promise.all(folders.map((f) => folderReport(ctx, f)));
     return { modelId: folders.find((f) => f.status)?.status?.modelId, folders: reports };

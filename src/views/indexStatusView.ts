@@ -5,48 +5,28 @@
  * Not restored after a reload (no serializer): it is a snapshot, cheap to open again.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "../ctx";
 import { isFromIndexStatusView, type IndexStatusDto, type ToIndexStatusView } from "../protocol/indexStatus";
-import { contentSecurityPolicy, escapeAttr, makeNonce } from "./webviewHtml";
 import { collectIndexStatus } from "./indexStatusReport";
+import type { IndexStatusPanelHandle, ViewHost } from "./viewHost";
+import { webviewDocument, type WebviewResources } from "./webviewHtml";
 
 export const INDEX_STATUS_VIEW_TYPE = "seek.indexStatus";
 /** Index changes come many times a second while a run goes; the panel follows at this pace at most. */
 const REFRESH_THROTTLE_MS = 1000;
 
-export interface IndexStatusHtmlOptions {
-    cspSource: string;
-    scriptUri: string;
-    styleUris: string[];
-}
-
-/** The panel's static document: a strict CSP, our script by nonce, nothing interpolated but resource URIs. */
-export function buildIndexStatusHtml(options: IndexStatusHtmlOptions): string {
-    const nonce = makeNonce();
-    const csp = escapeAttr(contentSecurityPolicy(options.cspSource, nonce));
-    const styles = options.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join("\n    ");
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${csp}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    ${styles}
-    <title>Seek Index Status</title>
-</head>
-<body>
-    <header class="status-header">
+const INDEX_STATUS_BODY = `    <header class="status-header">
         <h1>Seek index status</h1>
         <button id="refresh" type="button" class="status-refresh">Refresh</button>
     </header>
     <p id="model" class="status-model"></p>
-    <main id="folders" aria-live="polite"><p class="status-loading">Reading the index…</p></main>
-    <script nonce="${nonce}" src="${escapeAttr(options.scriptUri)}"></script>
-</body>
-</html>`;
+    <main id="folders" aria-live="polite"><p class="status-loading">Reading the index…</p></main>`;
+
+/** The panel's static document: a strict CSP, our script by nonce, nothing interpolated but resource URIs. */
+export function buildIndexStatusHtml(resources: WebviewResources): string {
+    return webviewDocument(resources, { title: "Seek Index Status", body: INDEX_STATUS_BODY });
 }
 
-export class IndexStatusPanel implements vscode.Disposable {
+export class IndexStatusPanel implements IndexStatusPanelHandle {
     private readonly disposables: vscode.Disposable[] = [];
     private timer: NodeJS.Timeout | undefined;
     /** The report last sent to the webview (what the command returns, for tests and callers). */
@@ -54,7 +34,7 @@ export class IndexStatusPanel implements vscode.Disposable {
 
     private constructor(
         private readonly panel: vscode.WebviewPanel,
-        private readonly ctx: Ctx,
+        private readonly ctx: ViewHost,
     ) {
         const media = vscode.Uri.joinPath(ctx.extensionUri, "media");
         const webview = panel.webview;
@@ -75,17 +55,19 @@ export class IndexStatusPanel implements vscode.Disposable {
     }
 
     /** Shows the panel (creating it if needed) and resolves with the report it shows. */
-    static async createOrShow(ctx: Ctx): Promise<IndexStatusDto> {
+    static async createOrShow(ctx: ViewHost): Promise<IndexStatusDto> {
         const existing = ctx.indexStatusPanel;
-        if (existing) {
-            existing.panel.reveal(undefined, false);
-            return existing.refresh();
-        }
+        if (existing) return existing.show();
         const panel = vscode.window.createWebviewPanel(INDEX_STATUS_VIEW_TYPE, "Seek Index Status", vscode.ViewColumn.Active, {
             enableScripts: true,
             localResourceRoots: [vscode.Uri.joinPath(ctx.extensionUri, "media")],
         });
         return new IndexStatusPanel(panel, ctx).refresh();
+    }
+
+    show(): Promise<IndexStatusDto> {
+        this.panel.reveal(undefined, false);
+        return this.refresh();
     }
 
     /** Collects the report and posts it; a webview not loaded yet asks again with `ready`. */

@@ -8,12 +8,12 @@
 import * as vscode from "vscode";
 import { isCoreError } from "../core/errors";
 import { describeError } from "../commands/reportError";
-import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
 import type { HitDto, SearchModeDto } from "../protocol/messages";
 import { percent } from "../protocol/stageText";
 import { symbolIcon } from "../protocol/symbolIcons";
 import { locationUri } from "./openLocation";
+import type { ViewHost } from "./viewHost";
 
 /** Typing pause before a search starts: long enough to skip intermediate words, short enough to feel live. */
 const DEBOUNCE_MS = 250;
@@ -54,7 +54,7 @@ function title(outcome: SearchOutcome | undefined, mode: SearchModeDto, indexing
 }
 
 /** Shows the QuickPick; resolves when it closes. Everything it registers is disposed in `finally`. */
-export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void> {
+export async function showQuickSearch(ctx: ViewHost, initialQuery = ""): Promise<void> {
     const disposables: vscode.Disposable[] = [];
     const qp = vscode.window.createQuickPick<HitItem>();
     disposables.push(qp);
@@ -145,7 +145,7 @@ export async function showQuickSearch(ctx: Ctx, initialQuery = ""): Promise<void
 }
 
 /** Hits come from our own engines, but go through the same containment check as webview locations. */
-function resolveHit(ctx: Ctx, hit: HitDto): vscode.Uri | undefined {
+function resolveHit(ctx: ViewHost, hit: HitDto): vscode.Uri | undefined {
     return locationUri({ folder: hit.folder, path: hit.path, startLine: hit.startLine, endLine: hit.endLine }, ctx.log);
 }
 

@@ -6,10 +6,10 @@
 import * as vscode from "vscode";
 import { isCoreError } from "../core/errors";
 import { describeError, runAction } from "../commands/reportError";
-import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
 import { assertNever, isFromWebview, type FromWebview, type LocationDto, type ToWebview } from "../protocol/messages";
 import { locationUri } from "./openLocation";
+import type { ViewHost } from "./viewHost";
 import { buildResultsHtml, type Surface } from "./webviewHtml";
 
 /** Index progress is posted at most this often (a run reports after every batch). */
@@ -31,7 +31,7 @@ export class ResultsController implements vscode.Disposable {
     constructor(
         private readonly webview: vscode.Webview,
         private readonly surface: Surface,
-        private readonly ctx: Ctx,
+        private readonly ctx: ViewHost,
     ) {
         webview.options = webviewOptions(ctx.extensionUri);
         this.render();

@@ -4,19 +4,19 @@
  * retainContextWhenHidden.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
 import { ResultsController, webviewOptions } from "./resultsController";
+import type { ResultsPanelHandle, ViewHost } from "./viewHost";
 
 export const PANEL_VIEW_TYPE = "seek.resultsPanel";
 
-export class ResultsPanel implements vscode.Disposable {
+export class ResultsPanel implements ResultsPanelHandle {
     private readonly disposables: vscode.Disposable[] = [];
     private readonly controller: ResultsController;
 
     private constructor(
         private readonly panel: vscode.WebviewPanel,
-        private readonly ctx: Ctx,
+        private readonly ctx: ViewHost,
     ) {
         this.controller = new ResultsController(panel.webview, "panel", ctx);
         this.disposables.push(this.controller);
@@ -29,11 +29,10 @@ export class ResultsPanel implements vscode.Disposable {
     }
 
     /** Shows the panel (creating it if needed), optionally with results to display. */
-    static createOrShow(ctx: Ctx, outcome?: SearchOutcome): ResultsPanel {
+    static createOrShow(ctx: ViewHost, outcome?: SearchOutcome): ResultsPanelHandle {
         const existing = ctx.panel;
         if (existing) {
-            existing.panel.reveal(undefined, false);
-            if (outcome) existing.controller.showOutcome(outcome);
+            existing.show(outcome);
             return existing;
         }
         const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
@@ -44,9 +43,14 @@ export class ResultsPanel implements vscode.Disposable {
     }
 
     /** Serializer entry after a reload: the webview restores its own state from getState(). */
-    static revive(ctx: Ctx, panel: vscode.WebviewPanel): void {
+    static revive(ctx: ViewHost, panel: vscode.WebviewPanel): void {
         ctx.panel?.dispose();
         new ResultsPanel(panel, ctx);
+    }
+
+    show(outcome?: SearchOutcome): void {
+        this.panel.reveal(undefined, false);
+        if (outcome) this.controller.showOutcome(outcome);
     }
 
     /** The panel's editor column while it is visible. */
@@ -67,7 +71,7 @@ export class ResultsPanel implements vscode.Disposable {
 }
 
 /** Registered in activate so VS Code can restore the panel after a reload. */
-export function registerPanelSerializer(ctx: Ctx): vscode.Disposable {
+export function registerPanelSerializer(ctx: ViewHost): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
             ResultsPanel.revive(ctx, panel);

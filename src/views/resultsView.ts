@@ -3,9 +3,9 @@
  * panel, and where Find Similar from the editor shows its results.
  */
 import * as vscode from "vscode";
-import type { Ctx } from "../ctx";
 import type { SearchOutcome } from "../indexing/searchService";
 import { ResultsController } from "./resultsController";
+import type { ViewHost } from "./viewHost";
 
 export const RESULTS_VIEW_ID = "seek.resultsView";
 
@@ -16,7 +16,7 @@ export class ResultsViewProvider implements vscode.WebviewViewProvider, vscode.D
     private pending: SearchOutcome | undefined;
     private readonly disposables: vscode.Disposable[] = [];
 
-    constructor(private readonly ctx: Ctx) {}
+    constructor(private readonly ctx: ViewHost) {}
 
     resolveWebviewView(view: vscode.WebviewView): void {
         this.controller?.dispose();

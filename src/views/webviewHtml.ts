@@ -7,14 +7,27 @@ import { randomBytes } from "node:crypto";
 
 export type Surface = "panel" | "view";
 
-export interface ResultsHtmlOptions {
+/** What a webview document loads: its one script and its stylesheets, each from `webview.asWebviewUri`. */
+export interface WebviewResources {
     /** `webview.cspSource`. */
     cspSource: string;
-    /** `webview.asWebviewUri(media/dist/results.js)`. */
+    /** The page's script, e.g. `asWebviewUri(media/dist/results.js)`. */
     scriptUri: string;
-    /** Stylesheets in order (codicons, base, results), each from `asWebviewUri`. */
+    /** Stylesheets in order (for the results: codicons, base, results). */
     styleUris: string[];
+}
+
+export interface ResultsHtmlOptions extends WebviewResources {
     surface: Surface;
+}
+
+/** The static part of a page: fixed strings of the caller, never data. */
+export interface WebviewPage {
+    title: string;
+    /** Attributes of `<body>`, each with a leading space (e.g. ` data-surface="view"`). */
+    bodyAttributes?: string;
+    /** The markup between `<body>` and the script tag. */
+    body: string;
 }
 
 /** 128 random bits, base64: unguessable by page content, fresh for every render. */
@@ -38,10 +51,14 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     ].join("; ");
 }
 
-export function buildResultsHtml(options: ResultsHtmlOptions): string {
+/**
+ * The document shell of every webview: a strict CSP with a fresh nonce, the stylesheets, the page's static markup and
+ * its one script by nonce. Only the resource URIs are interpolated, attribute-escaped.
+ */
+export function webviewDocument(resources: WebviewResources, page: WebviewPage): string {
     const nonce = makeNonce();
-    const csp = escapeAttr(contentSecurityPolicy(options.cspSource, nonce));
-    const styles = options.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join("\n    ");
+    const csp = escapeAttr(contentSecurityPolicy(resources.cspSource, nonce));
+    const styles = resources.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join("\n    ");
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -49,10 +66,16 @@ export function buildResultsHtml(options: ResultsHtmlOptions): string {
     <meta http-equiv="Content-Security-Policy" content="${csp}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${styles}
-    <title>Seek</title>
+    <title>${page.title}</title>
 </head>
-<body data-surface="${options.surface === "panel" ? "panel" : "view"}">
-    <header class="search-bar">
+<body${page.bodyAttributes ?? ""}>
+${page.body}
+    <script nonce="${nonce}" src="${escapeAttr(resources.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+const RESULTS_BODY = `    <header class="search-bar">
         <div class="query-row">
             <span class="codicon codicon-search query-icon" aria-hidden="true"></span>
             <input id="query" class="query" type="text" autocomplete="off" spellcheck="false"
@@ -74,8 +97,12 @@ export function buildResultsHtml(options: ResultsHtmlOptions): string {
     <div id="notice" class="banner banner-warning notice" role="status" hidden></div>
     <div id="summary" class="summary" aria-live="polite"></div>
     <ul id="results" class="results" role="listbox" aria-label="Search results"></ul>
-    <div id="empty" class="empty-state" hidden></div>
-    <script nonce="${nonce}" src="${escapeAttr(options.scriptUri)}"></script>
-</body>
-</html>`;
+    <div id="empty" class="empty-state" hidden></div>`;
+
+export function buildResultsHtml(options: ResultsHtmlOptions): string {
+    return webviewDocument(options, {
+        title: "Seek",
+        bodyAttributes: ` data-surface="${options.surface === "panel" ? "panel" : "view"}"`,
+        body: RESULTS_BODY,
+    });
 }
