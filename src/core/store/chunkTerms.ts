@@ -56,9 +56,13 @@ export function encodeTerms(counts: ChunkTermCounts, idOf: (token: string) => nu
     return littleEndianBytes(words);
 }
 
-/** The uint32 words of a stored blob, or undefined when it is malformed. */
+/** True on little-endian hosts (every platform Node ships for), where a blob's bytes can be read in place. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The uint32 words of a stored blob (a view of it when possible: read it before the blob is reused), or undefined when malformed. */
 export function decodeTerms(blob: unknown): Uint32Array | undefined {
     if (!(blob instanceof Uint8Array) || blob.byteLength < 4 || blob.byteLength % 8 !== 4) return undefined;
+    if (LITTLE_ENDIAN && blob.byteOffset % 4 === 0) return new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
     const words = new Uint32Array(blob.byteLength / 4);
     const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     for (let i = 0; i < words.length; i++) words[i] = view.getUint32(i * 4, true);
