@@ -112,6 +112,8 @@ export class SeekEngine {
     /** The same skips counted by reason, uncapped: every count a user sees comes from here. */
     private readonly skipTally = new SkipTally();
     private readonly indexer: Indexer;
+    /** A second model worker for queries, started the first time one would wait behind a document batch. */
+    private queryEmbedder: Embedder | undefined;
 
     private constructor(
         readonly folder: string,
@@ -123,6 +125,8 @@ export class SeekEngine {
         private readonly documentEmbedder: CachingEmbedder,
         private readonly options: EngineOptions,
         private readonly logger: Logger,
+        /** Makes the query worker; undefined when the caller supplied the embedder (it serves queries too). */
+        private readonly makeQueryEmbedder: (() => Embedder) | undefined,
     ) {
         this.indexer = new Indexer({
             folder,
@@ -159,7 +163,9 @@ export class SeekEngine {
             const cacheDir = options.embeddingCache ?? (options.embedder ? false : defaultEmbeddingCacheDir());
             const cache = cacheDir === false ? undefined : new EmbeddingCache(cacheDir, { maxBytes: options.embeddingCacheMaxBytes, logger });
             const documents = new CachingEmbedder(embedder, cache, { logger, namespace: cacheNamespace(model) });
-            return new SeekEngine(folder, model, store, embedder, documents, options, logger);
+            // One thread: a query is one short text, and the other core is the document worker's.
+            const makeQueryEmbedder = options.embedder ? undefined : () => createEmbedder(model, { threads: 1, logger });
+            return new SeekEngine(folder, model, store, embedder, documents, options, logger, makeQueryEmbedder);
         } catch (err) {
             await embedder.dispose();
             throw err;
@@ -293,10 +299,23 @@ export class SeekEngine {
     async close(): Promise<void> {
         try {
             // Disposes the model too (the cache wraps it).
-            await this.documentEmbedder.dispose();
+            await Promise.all([this.documentEmbedder.dispose(), this.queryEmbedder?.dispose()]);
         } finally {
             this.store.close();
         }
+    }
+
+    /**
+     * The shared worker, unless it is embedding documents: a query sent there would wait behind the batch (1-2 s at
+     * one thread, measured in VS Code right after the keyword stage). Then queries get a worker of their own, which
+     * stays for the engine's life once started (its model load, ~0.5 s, is paid once).
+     */
+    private embedderForQuery(): Embedder {
+        if (this.queryEmbedder) return this.queryEmbedder;
+        if (!this.makeQueryEmbedder || !this.embedder.busy) return this.embedder;
+        this.logger.debug("seek: a query worker starts (the model worker is embedding documents)");
+        this.queryEmbedder = this.makeQueryEmbedder();
+        return this.queryEmbedder;
     }
 
     private prompt(input: EmbedInput) {
@@ -307,7 +326,7 @@ export class SeekEngine {
     }
 
     private async embedQuery(input: EmbedInput, signal?: AbortSignal): Promise<Float32Array> {
-        const [vector] = await this.embedder.embed([this.prompt(input)], signal);
+        const [vector] = await this.embedderForQuery().embed([this.prompt(input)], signal);
         return vector;
     }
 

@@ -69,6 +69,8 @@ export interface Embedder {
     embed(texts: PromptedText[], signal?: AbortSignal): Promise<Float32Array[]>;
     /** Loads the model now (optional): a bring-your-own model learns its width this way. */
     warmUp?(signal?: AbortSignal): Promise<void>;
+    /** True while earlier work would delay a new call (optional: embedders that never queue leave it out). */
+    readonly busy?: boolean;
     dispose(): Promise<void>;
 }
 

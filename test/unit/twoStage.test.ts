@@ -99,3 +99,39 @@ describe("two-stage index", () => {
         }
     });
 });
+
+describe("queries while documents are embedded (real model)", () => {
+    it("a query sent while the model worker embeds a batch gets a worker of its own and the same vector", async () => {
+        const folder = temp();
+        // Enough chunks that the semantic stage is still running when the query comes.
+        for (let f = 0; f < 40; f++) {
+            const body = Array.from({ length: 12 }, (_, k) => `def handler_${f}_${k}(request):\n    return render(request, "page_${f}_${k}.html")\n`).join("\n");
+            fs.writeFileSync(join(folder, `views_${f}.py`), body);
+        }
+        const lines: string[] = [];
+        const logger = { trace() {}, debug: (m: string) => void lines.push(String(m)), info() {}, warn() {}, error() {} };
+        const engine = await SeekEngine.open({ folder, indexDir: join(temp(), "i"), embeddingCache: false, logger });
+        try {
+            // The run goes on by itself (as in the extension), so the worker always has the next batch.
+            let last: IndexProgress | undefined;
+            const running = (async () => {
+                for await (const p of engine.run()) last = p;
+            })();
+            const semanticUnderway = () => last !== undefined && last.chunksWithVectors > 0 && last.chunksWithVectors < last.chunksTotal;
+            while (!semanticUnderway()) await new Promise((r) => setTimeout(r, 5));
+            const during = await engine.search("render the page for a request", { mode: "vector", top: 50 });
+            const coverageThen = during.semanticCoverage;
+            await running;
+            assert.ok(coverageThen !== undefined && coverageThen < 1, `the query ran during the semantic stage (coverage ${coverageThen})`);
+            assert.ok(lines.some((l) => l.includes("a query worker starts")), "the query went to a worker of its own");
+            const after = await engine.search("render the page for a request", { mode: "vector", top: 50 });
+            // Same model, same text: a chunk found by both searches has the same cosine with either worker's vector.
+            const then = new Map(during.hits.map((h) => [`${h.path}:${h.startLine}`, h.score]));
+            const both = after.hits.filter((h) => then.has(`${h.path}:${h.startLine}`));
+            assert.ok(both.length > 0, "some chunks were embedded before the query and are found by both searches");
+            for (const h of both) assert.ok(Math.abs(h.score - then.get(`${h.path}:${h.startLine}`)!) < 1e-4, `${h.path}:${h.startLine}`);
+        } finally {
+            await engine.close();
+        }
+    });
+});

@@ -89,6 +89,11 @@ export class WorkerEmbedder implements Embedder {
         return this.dims;
     }
 
+    /** True while a batch runs or waits: a query sent now would wait behind it. */
+    get busy(): boolean {
+        return this.current !== undefined || this.queue.length > 0;
+    }
+
     /** Workers started so far (1 after the first call; more after crashes or timeouts). */
     get workerStarts(): number {
         return this.starts;
