@@ -60,7 +60,9 @@ const entries = [
     // The engine child process the extension forks (src/engineHost/engineClient.ts): core + store + indexer.
     { ...nodeCommon, entryPoints: ["src/engineHost/engineProcess.ts"], outfile: "dist/engineProcess.js" },
 ];
-if (existsSync("media/src/results.ts")) {
+/** A webview script: one browser bundle per page, built only when its source exists. */
+function webviewEntry(entry, outfile) {
+    if (!existsSync(entry)) return;
     entries.push({
         bundle: true,
         format: "iife",
@@ -71,26 +73,13 @@ if (existsSync("media/src/results.ts")) {
         sourcesContent: false,
         logLevel: "silent",
         plugins: [problemMatcher],
-        entryPoints: ["media/src/results.ts"],
-        outfile: "media/dist/results.js",
+        entryPoints: [entry],
+        outfile,
     });
 }
-if (existsSync("media/src/indexStatus.ts")) {
-    // Seek: Show Index Status (views/indexStatusView.ts): its own small page, so it does not load the results UI.
-    entries.push({
-        bundle: true,
-        format: "iife",
-        platform: "browser",
-        target: "es2022",
-        minify: production,
-        sourcemap: !production,
-        sourcesContent: false,
-        logLevel: "silent",
-        plugins: [problemMatcher],
-        entryPoints: ["media/src/indexStatus.ts"],
-        outfile: "media/dist/indexStatus.js",
-    });
-}
+webviewEntry("media/src/results.ts", "media/dist/results.js");
+// Seek: Show Index Status (views/indexStatusView.ts): its own small page, so it does not load the results UI.
+webviewEntry("media/src/indexStatus.ts", "media/dist/indexStatus.js");
 
 copyAssets();
 const contexts = await Promise.all(

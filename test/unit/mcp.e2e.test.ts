@@ -61,6 +61,21 @@ function counts(status: string): number[] {
     return [+m[1], +m[2], +m[3]];
 }
 
+/**
+ * Waits until the server's index has a vector for every chunk. Queries never wait for the semantic stage (they answer
+ * from the keyword stage at once), so the tests below that judge meaning first let the small fixture finish.
+ */
+async function untilEmbedded(c: Client, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const m = /chunks: (\d+), (\d+) with vectors/.exec((await call(c, "status")).text);
+        const [chunks, withVectors] = m ? [+m[1], +m[2]] : [0, 0];
+        if (chunks > 0 && withVectors === chunks) return;
+        assert.ok(Date.now() < deadline, `the fixture was not embedded in ${timeoutMs} ms (${withVectors}/${chunks})`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
+
 before(async () => {
     work = mkdtempSync(join(tmpdir(), "seek-mcp-"));
     folder = join(work, "ws");
@@ -69,6 +84,7 @@ before(async () => {
     writeFileSync(join(work, "outside.ts"), "export function outsideSecret() { return 42; }\n");
     symlinkSync(join(work, "outside.ts"), join(folder, "src", "link-out.ts"));
     client = await connect(folder, indexDir);
+    await untilEmbedded(client);
 });
 
 after(async () => {
