@@ -59,15 +59,22 @@ function generation(gen: number, files: number, chunksPerFile: number, dims: num
     return batch;
 }
 
-/** Child: opens the store and rewrites every file with generation 1, 2, 3, ... reporting each commit. */
+/**
+ * Child: opens the store and rewrites every file with generation 1, 2, 3, ... reporting each commit. Between
+ * transactions it pauses as briefly as a real indexer does while it reads and chunks the next files; without any
+ * pause a reader on a loaded machine can keep missing the gap between two transactions (readers and the writer
+ * take turns on one lock).
+ */
 const WRITER_CHILD = `
 const { IndexStore } = require(${JSON.stringify(STORE_MODULE)});
 ${generation.toString()}
 const store = IndexStore.open(process.argv[1], ${JSON.stringify(IDENTITY)});
 process.stdout.write("open\\n");
+const pause = new Int32Array(new SharedArrayBuffer(4));
 for (let gen = 1; ; gen++) {
     store.replaceFiles(generation(gen, ${FILES}, ${CHUNKS_PER_FILE}, ${IDENTITY.dimensions}));
     process.stdout.write("committed " + gen + "\\n");
+    Atomics.wait(pause, 0, 0, 50);
 }`;
 
 /** Child: starts a transaction big enough to spill into the database file, then waits to be killed. */
@@ -213,7 +220,7 @@ describe("IndexStore crash safety", () => {
         });
         let writerErr = "";
         writer.stderr?.on("data", (d: Buffer) => (writerErr += d.toString()));
-        writer.on("exit", (code, signal) => (writerEnd = `exited ${code ?? signal}: ${writerErr.slice(-600)}`));
+        writer.on("exit", (code, signal) => (writerEnd = `exited ${code ?? signal}: ${writerErr.slice(0, 400)} … ${writerErr.slice(-200)}`));
         try {
             const seen = new Set<number>();
             // Until the reader has followed the writer to a second generation, reopening now and then; a busy

@@ -14,7 +14,7 @@ import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chun
 import { queryAlternatives, type QueryAlternative } from "../search/lexical";
 import { searchTokens } from "../search/searchTokens";
 import { DB_FILE, META, setCleanClose } from "./schema";
-import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
+import { BUSY_TIMEOUT_MS, clearVfsLock, journalPath, sleepSync, touchVfsLock, vfsLockHeld } from "./sqliteVfs";
 import type { ChunkTable } from "./chunkTable";
 import { highestId, syncReader, type ReaderPosition } from "./readerSync";
 import { StoreLock } from "./storeLock";
@@ -46,6 +46,8 @@ export interface StoreOpenOptions {
 
 /** Paths removed per transaction: keeps each lock hold short so readers are not starved (see sqliteVfs.ts). */
 const REMOVE_BATCH = 256;
+/** Pause before retrying a statement that found the database locked (the other process may take it again at once). */
+const BUSY_RETRY_MS = 10;
 /** Ids per `IN (...)` query (well below SQLite's parameter limit). */
 const IDS_PER_QUERY = 500;
 
@@ -86,7 +88,7 @@ export class IndexStore {
             this.hashes.set(f.path, f.hash);
             this.lastIndexed = Math.max(this.lastIndexed ?? 0, f.indexedAt);
         }
-        this.noteLastRun();
+        this.retrying(() => this.noteLastRun());
         this.writer = lock ? new ChunkWriter(db, this.terms.dictionary) : undefined;
         this.position = { dataVersion: state.dataVersion ?? 0, maxId: highestId(this.chunkTable), maxSeq: state.maxSeq };
     }
@@ -167,7 +169,7 @@ export class IndexStore {
         if (this.writer || this.closed) return false;
         const files = this.retrying(() => syncReader(this.db, join(this.dir, DB_FILE), { chunks: this.chunkTable, vectors: this.table, terms: this.terms }, this.position));
         if (!files) return false;
-        this.noteLastRun();
+        this.retrying(() => this.noteLastRun());
         this.files.clear();
         this.hashes.clear();
         for (const f of files.values()) {
@@ -447,11 +449,14 @@ export class IndexStore {
             try {
                 return fn();
             } catch (err) {
-                if (!(err instanceof SQLite3Error) || !vfsLockHeld(dbPath)) throw err;
+                // "database is locked" is contention even when the other process let go before this check ran.
+                const busy = err instanceof SQLite3Error && /database is locked/i.test(err.message);
+                if (!(err instanceof SQLite3Error) || (!busy && !vfsLockHeld(dbPath))) throw err;
                 const left = deadline - Date.now();
                 if (left <= 0 || !clearVfsLock(dbPath, this.logger, left)) {
                     throw new CoreError("storeLocked", `The index ${this.dir} is kept busy by another process`, { cause: err });
                 }
+                if (busy) sleepSync(BUSY_RETRY_MS);
             }
         }
     }
