@@ -221,15 +221,15 @@ export class SeekEngine {
         const rankOpts = { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") };
         const encoding = mode === "lexical" ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
         // The model encodes the query on its own thread; the BM25 side needs no vector and runs meanwhile.
-        let lexical: ReturnType<typeof lexicalAhead>;
+        let ahead: ReturnType<typeof lexicalAhead>;
         try {
-            lexical = lexicalAhead(this.store, trimmed, rankOpts);
+            ahead = lexicalAhead(this.store, trimmed, rankOpts);
         } catch (err) {
             encoding?.catch(() => undefined);
             throw err;
         }
         const vector = encoding && (await encoding);
-        const hits = rankHits(this.store, vector, trimmed, { ...rankOpts, lexical });
+        const hits = rankHits(this.store, vector, trimmed, { ...rankOpts, ahead });
         return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 

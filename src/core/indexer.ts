@@ -1,7 +1,7 @@
 /**
  * The indexing run, in two stages (core/README.md):
- * 1. keyword stage: discover -> diff against the catalog -> read and chunk what changed -> store chunks, full-text
- *    rows and catalog rows, without vectors. Search works over the whole folder from the end of this stage on.
+ * 1. keyword stage: discover -> diff against the catalog -> read and chunk what changed -> store chunks (with their
+ *    lexical terms) and catalog rows, without vectors. Search works over the whole folder from the end of this stage on.
  * 2. semantic stage: embed every chunk still without a vector, in priority order (open files, then files near
  *    them, then recently changed ones), and store the vectors batch by batch; search's vector side grows with it.
  * The catalog is committed together with the chunks, so a crash never records a file that was not stored; a chunk

@@ -1,9 +1,9 @@
 /**
- * Leaves out query terms that cannot change the BM25 ranking, because scoring them is what makes lexical search
- * slow on big indexes: FTS5 computes bm25() for every chunk that holds any query term (about 3.5 µs a row here),
- * so a word found in most chunks costs a full scan of the index on every search.
+ * Leaves out query terms that cannot change the BM25 ranking, because scoring them is most of a search's work: every
+ * chunk holding any query term is scored (store/termIndex.ts), so a word found in most chunks costs a pass over
+ * nearly the whole index (under SQLite FTS5, which Seek used before, about 3.5 µs a row).
  *
- * FTS5's bm25() gives a term the weight log((N - n + 0.5) / (n + 0.5)) for n matching rows out of N, and clamps it
+ * BM25 as FTS5 defines it (and termIndex.ts computes it) gives a term the weight log((N - n + 0.5) / (n + 0.5)) for n matching rows out of N, and clamps it
  * to 1e-6 once n reaches N/2. Such a term adds about a millionth to a score, so dropping it leaves the scores of
  * every chunk that matches another term as they were (only chunks tied exactly on the rarer terms may swap, since
  * that millionth broke their tie); what goes are the chunks that matched only near-weightless terms, which sat
@@ -15,7 +15,7 @@
  */
 import { alternativeTerms, type QueryAlternative } from "./lexical";
 
-/** True when FTS5 gives a term found in `df` of `totalChunks` rows its floor weight (see the file comment). */
+/** True when BM25 gives a term found in `df` of `totalChunks` rows its floor weight (see the file comment). */
 export function hasFloorWeight(df: number, totalChunks: number): boolean {
     return totalChunks > 0 && df * 2 >= totalChunks;
 }

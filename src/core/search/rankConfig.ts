@@ -55,7 +55,7 @@ export interface RankConfig {
     /** Correction of prose chunks' cosines for the code/prose modality gap in mixed results (kindCalibration.ts). */
     kindCalibration: KindCalibration;
     /**
-     * Leave out of the BM25 query the terms found in half or more of the chunks, which FTS5 weighs at a millionth
+     * Leave out of the BM25 query the terms found in half or more of the chunks, which BM25 weighs at a millionth
      * (commonTerms.ts): same order for every chunk matching a rarer term, far fewer rows scored on big indexes.
      */
     dropWeightlessTerms: boolean;

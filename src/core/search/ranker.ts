@@ -38,12 +38,12 @@ export interface RankOptions extends SearchOptions {
     rankConfig?: Partial<RankConfig>;
     /** The model's cosine scale for Hit.strength (strength.ts cosineScale); without it, hits carry no strength. */
     strengthScale?: CosineScale;
-    /** The BM25 list computed ahead by {@link lexicalAhead} with the same query and options. */
-    lexical?: RankedList;
+    /** The plan and BM25 list computed ahead by {@link lexicalAhead} with the same query and options. */
+    ahead?: SearchAhead;
 }
 
 /** What one search runs with, derived from its options. */
-interface SearchPlan {
+export interface SearchPlan {
     config: RankConfig;
     top: number;
     fetch: number;
@@ -57,17 +57,25 @@ function planSearch(query: string, opts: RankOptions): SearchPlan {
     return { config, top, fetch: top * config.fetchFactor, filter: compileFilter(opts), intent: query === "" ? "topic" : queryIntent(query) };
 }
 
+/** The part of a search done before the query vector exists (see {@link lexicalAhead}). */
+export interface SearchAhead {
+    plan: SearchPlan;
+    lexical: RankedList | undefined;
+}
+
 /**
  * The BM25 side of a search, computed before the query vector exists: the engine runs it while the model encodes
- * the query on its own thread, then hands it to {@link rankHits} as `lexical`. Undefined for vector-only searches.
+ * the query on its own thread, then hands it to {@link rankHits} as `ahead` (with the plan, so the filters are
+ * compiled once). Undefined for vector-only searches.
  */
-export function lexicalAhead(store: IndexStore, query: string, opts: RankOptions = {}): RankedList | undefined {
+export function lexicalAhead(store: IndexStore, query: string, opts: RankOptions = {}): SearchAhead | undefined {
     const mode = opts.mode ?? "hybrid";
     if (mode === "vector" || query === "") return undefined;
     store.refresh();
     const plan = planSearch(query, opts);
     const acceptChunk = plan.filter?.(store.chunks);
-    return lexicalList(store, { mode, query, limit: plan.fetch, acceptChunk, identifier: plan.intent === "identifier", config: plan.config });
+    const lexical = lexicalList(store, { mode, query, limit: plan.fetch, acceptChunk, identifier: plan.intent === "identifier", config: plan.config });
+    return { plan, lexical };
 }
 
 /**
@@ -77,14 +85,14 @@ export function lexicalAhead(store: IndexStore, query: string, opts: RankOptions
 export function rankHits(store: IndexStore, queryVector: Float32Array | undefined, query: string, opts: RankOptions = {}): Hit[] {
     throwIfAborted(opts.signal);
     store.refresh();
-    const { config, top, fetch, filter, intent } = planSearch(query, opts);
+    const { config, top, fetch, filter, intent } = opts.ahead?.plan ?? planSearch(query, opts);
     if (top === 0 || store.chunks.count === 0) return [];
     const mode = opts.mode ?? "hybrid";
     const accept = filter?.(store.vectors);
     const acceptChunk = filter?.(store.chunks);
     const identifier = intent === "identifier";
     const ctx: RankContext = { query, mode, identifier, intent, config, similarTo: opts.similarTo, index: chunkIndex(store, acceptChunk) };
-    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, acceptChunk, identifier, config, lexical: opts.lexical });
+    const candidates = retrieve(store, { mode, vector: queryVector, query, limit: fetch, accept, acceptChunk, identifier, config, lexical: opts.ahead?.lexical });
     throwIfAborted(opts.signal);
     const best = applyRules(candidates, ctx).sort(compareCandidates).slice(0, fetch);
     const chunks = new Map(store.getChunks(best.map((c) => c.id)).map((chunk) => [chunk.id, chunk]));

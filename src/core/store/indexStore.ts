@@ -312,9 +312,15 @@ export class IndexStore {
         return this.terms.search(groups, limit, accept, weights);
     }
 
-    /** How many chunks hold each term, as the full-text index counts them (stemmed); see termStats.ts. */
+    /** How many live chunks hold each query term, by its stemmed tokens (termIndex.ts). */
     documentFrequencies(terms: readonly string[]): Map<string, number> {
-        return new Map(terms.map((t) => [t, Math.min(...this.tokenIds(t).map((id) => this.terms.documentFrequency(id)))]));
+        // A phrase of several tokens is no more common than its rarest token; a term with no token is in no chunk.
+        return new Map(
+            terms.map((t) => {
+                const dfs = this.tokenIds(t).map((id) => this.terms.documentFrequency(id));
+                return [t, dfs.length === 0 ? 0 : Math.min(...dfs)];
+            }),
+        );
     }
 
     /** The lexical index's token ids for a query word (undefined for a token no chunk ever held). */

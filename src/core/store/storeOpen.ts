@@ -24,7 +24,7 @@ const OPEN_ATTEMPTS = 3;
  * PRAGMA quick_check reads every page: measured ~3 s for a 350 MB / 100k-chunk index on the 2-core dev machine,
  * too slow for every open. It always runs below this size (about 15k chunks, well under half a second) and, above
  * it, only when the last writer did not close cleanly. Every open still checks the header, file length, schema,
- * metadata, catalog/chunk/full-text counts and reads every chunk row (which fails on a damaged chunks b-tree).
+ * metadata, catalog/chunk counts and reads every chunk row with its lexical terms (which fails on a damaged chunks b-tree).
  */
 export const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
 
