@@ -53,6 +53,8 @@ export function describeError(err: unknown): ErrorDescription {
             return { message: "Seek's index was damaged.", actions: ["rebuildIndex", "showLog"], severity: "error" };
         case "storeLocked":
             return { message: "Seek's index is in use by another window; close it there or rebuild here.", actions: ["rebuildIndex", "showLog"], severity: "error" };
+        case "storeUnreachable":
+            return { message: "Seek cannot reach the team index's database.", actions: ["showLog"], severity: "error" };
         case "indexMismatch":
             return { message: "Seek's index was built with other settings.", actions: ["rebuildIndex", "showLog"], severity: "error" };
         case "workerCrashed":

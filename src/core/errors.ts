@@ -5,6 +5,7 @@ export type CoreErrorReason =
     | "unknownModel"
     | "storeCorrupt"
     | "storeLocked"
+    | "storeUnreachable"
     | "indexMismatch"
     | "cancelled"
     | "workerCrashed"
