@@ -12,20 +12,25 @@ import { formatHits, formatIndexed, formatNotIndexed, formatStatus, notIndexedSt
 import { seekCacheRoot } from "./core/cacheRoot";
 import { SeekEngine } from "./core/engine";
 import { CoreError } from "./core/errors";
+import { indexLocation, removeLegacyIndex } from "./core/indexLocation";
 import { serveMcpOverStdio } from "./mcp/serveStdio";
 import type { IndexProgress, SearchOptions } from "./core/types";
 
-/** Per-user cache dir keyed by the folder's absolute path, so two folders never share an index. */
-export function defaultIndexDir(folder: string): string {
-    const key = createHash("sha256").update(folder).digest("hex").slice(0, 16);
-    return join(seekCacheRoot(), `${basename(folder) || "root"}-${key}`);
+/** The folder's index at the location every front end shares (core/indexLocation.ts): the extension's is the CLI's. */
+export function defaultIndexDir(folder: string, args: Pick<CliArgs, "model" | "instructions">): string {
+    return indexLocation(folder, { model: args.model, instructions: args.instructions });
+}
+
+/** Where CLIs before session 6 kept the folder's index (nothing reads it any more). */
+function legacyIndexDir(folder: string): string {
+    return join(seekCacheRoot(), `${basename(folder) || "root"}-${createHash("sha256").update(folder).digest("hex").slice(0, 16)}`);
 }
 
 async function openEngine(args: CliArgs, folder: string, readOnly = false): Promise<SeekEngine> {
     return SeekEngine.open({
         readOnly,
         folder,
-        indexDir: args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder),
+        indexDir: args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder, args),
         model: args.model,
         instructions: args.instructions,
         threads: args.threads,
@@ -93,12 +98,13 @@ async function main(argv: string[]): Promise<number> {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`not a folder: ${args.folder}`);
     // The MCP server opens, indexes and closes the folder itself, for as long as its client stays connected.
     if (args.command === "mcp") return serveMcpOverStdio({ folder, open: (readOnly) => openEngine(args, folder, readOnly), logger: stderrLogger(args.verbose) });
-    const indexDir = args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder);
+    const indexDir = args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder, args);
     // Opening an engine creates the index directory: asking about a folder must not leave one behind.
     if (args.command === "status" && !existsSync(indexDir)) {
         process.stdout.write(args.json ? `${JSON.stringify(notIndexedStatus())}\n` : `${formatNotIndexed(folder)}\n`);
         return 0;
     }
+    if (!args.indexDir) removeLegacyIndex(legacyIndexDir(folder), stderrLogger(args.verbose));
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     let engine: SeekEngine;

@@ -9,6 +9,7 @@ import { rm } from "node:fs/promises";
 import { setPriority } from "node:os";
 import { SeekEngine } from "../core/engine";
 import { CoreError, isCoreError } from "../core/errors";
+import { writerActive } from "../core/store/storeLock";
 import type { Logger } from "../core/types";
 import {
     LOG_LEVELS,
@@ -24,6 +25,7 @@ import {
 } from "./ipc";
 
 interface OpenEngine {
+    /** Read-only while another process (the CLI, an MCP server) holds the index's writer lock; see takeOver. */
     engine: SeekEngine;
     options: WireEngineOptions;
     /** Runs and refreshes in flight, aborted on close/reset. */
@@ -31,6 +33,12 @@ interface OpenEngine {
 }
 
 const engines = new Map<string, OpenEngine>();
+/** Searches in flight per engine: a reader replaced by a writer is closed once its searches are done. */
+const inUse = new Map<SeekEngine, number>();
+/** How often a read-only engine checks whether the other process has let go of the index. */
+const TAKEOVER_POLL_MS = 1000;
+/** How long opening waits for another process that holds the lock but has not stored a readable index yet. */
+const OPEN_WAIT_MS = 60_000;
 const inFlight = new Map<number, AbortController>();
 let minLevel = LOG_LEVELS.indexOf("debug");
 
@@ -99,18 +107,95 @@ async function withWork<T>(open: OpenEngine, signal: AbortSignal, fn: (signal: A
     }
 }
 
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(new CoreError("cancelled", "cancelled"));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new CoreError("cancelled", "cancelled"));
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+/**
+ * Opens the folder's engine. The index location is shared with the CLI and the MCP server (core/indexLocation.ts):
+ * when one of them is writing it, open read-only (search answers from what it stored; a reader catches up before
+ * every search) and let the next run take the index over once the other process lets go (takeOver).
+ */
+async function openShared(options: WireEngineOptions, signal: AbortSignal): Promise<SeekEngine> {
+    const deadline = Date.now() + OPEN_WAIT_MS;
+    for (;;) {
+        try {
+            return await SeekEngine.open({ ...options, logger });
+        } catch (err) {
+            if (!isCoreError(err, "storeLocked")) throw err;
+        }
+        try {
+            const reader = await SeekEngine.open({ ...options, logger, readOnly: true });
+            logger.info(`another Seek process is updating the index at ${options.indexDir}; searching what it has stored until it is done`);
+            return reader;
+        } catch (err) {
+            // The other process has the lock but no readable index yet (it has just started): wait for either.
+            if (!(isCoreError(err, "indexMismatch") || isCoreError(err, "storeLocked")) || Date.now() > deadline) throw err;
+        }
+        await sleep(TAKEOVER_POLL_MS, signal);
+    }
+}
+
+/** Waits (abortable) until this read-only engine can become the writer, then swaps the writer in. */
+async function takeOver(open: OpenEngine, signal: AbortSignal): Promise<void> {
+    while (open.engine.readOnly) {
+        if (!writerActive(open.options.indexDir)) {
+            let writer: SeekEngine | undefined;
+            try {
+                writer = await SeekEngine.open({ ...open.options, logger });
+            } catch (err) {
+                if (!isCoreError(err, "storeLocked")) throw err;
+            }
+            if (writer) {
+                const reader = open.engine;
+                open.engine = writer;
+                logger.info(`the other process let go of the index at ${open.options.indexDir}; this window keeps it up to date now`);
+                while ((inUse.get(reader) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+                await reader.close().catch((e: unknown) => logger.warn(`closing the read-only index: ${String(e)}`));
+                return;
+            }
+        }
+        await sleep(TAKEOVER_POLL_MS, signal);
+    }
+}
+
+/** Runs a query on the engine open now, keeping a replaced reader open until it returns. */
+async function using<T>(key: string, fn: (engine: SeekEngine) => Promise<T>): Promise<T> {
+    const engine = engineFor(key).engine;
+    inUse.set(engine, (inUse.get(engine) ?? 0) + 1);
+    try {
+        return await fn(engine);
+    } finally {
+        const n = (inUse.get(engine) ?? 1) - 1;
+        if (n > 0) inUse.set(engine, n);
+        else inUse.delete(engine);
+    }
+}
+
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, id: number, signal: AbortSignal) => Promise<ResultOf<M>> };
 
 const handlers: Handlers = {
-    async open({ key, options }) {
+    async open({ key, options }, _id, signal) {
         await closeEngine(key);
-        const engine = await SeekEngine.open({ ...options, logger });
+        const engine = await openShared(options, signal);
         engines.set(key, { engine, options, work: new Set() });
         return engine.status();
     },
     async run({ key, priorityPaths }, id, signal) {
         const open = engineFor(key);
         return withWork(open, signal, async (s) => {
+            await takeOver(open, s);
             let last: EngineMethods["run"][1] = null;
             for await (const progress of open.engine.run({ signal: s, priorityPaths })) {
                 last = progress;
@@ -121,13 +206,16 @@ const handlers: Handlers = {
     },
     async refreshPaths({ key, paths }, _id, signal) {
         const open = engineFor(key);
-        return withWork(open, signal, (s) => open.engine.refreshPaths(paths, s));
+        return withWork(open, signal, async (s) => {
+            await takeOver(open, s);
+            return open.engine.refreshPaths(paths, s);
+        });
     },
     async search({ key, query, options }, _id, signal) {
-        return engineFor(key).engine.search(query, { ...options, signal });
+        return using(key, (engine) => engine.search(query, { ...options, signal }));
     },
     async similar({ key, target, options }, _id, signal) {
-        return engineFor(key).engine.similar(target, { ...options, signal });
+        return using(key, (engine) => engine.similar(target, { ...options, signal }));
     },
     async status({ key }) {
         return engineFor(key).engine.status();
@@ -139,7 +227,9 @@ const handlers: Handlers = {
         return engineFor(key).engine.report();
     },
     async reset({ key }) {
-        const { options } = engineFor(key);
+        const { options, engine } = engineFor(key);
+        // Deleting an index another process is writing would pull it from under that process.
+        if (engine.readOnly) throw new CoreError("storeLocked", "Another Seek process (the seek CLI or an MCP server) is updating this folder's index; rebuild it when that is done.");
         await closeEngine(key);
         await rm(options.indexDir, { recursive: true, force: true });
         logger.info(`deleted the index at ${options.indexDir}`);

@@ -155,10 +155,9 @@ export class IndexService implements vscode.Disposable {
     }
 
     private optionsFor(folder: vscode.WorkspaceFolder) {
-        return this.deps.config.engineOptions(folder, {
-            indexDir: indexDirFor(this.deps.context, folder),
-            modelsDir: join(this.deps.context.extensionPath, "models"),
-        });
+        const options = this.deps.config.engineOptions(folder, { indexDir: "", modelsDir: join(this.deps.context.extensionPath, "models") });
+        // The directory depends on the model and instructions (the index identity): one per identity, shared with the CLI.
+        return { ...options, indexDir: indexDirFor(this.deps.context, folder, options, this.deps.log) };
     }
 
     private addFolder(folder: vscode.WorkspaceFolder): void {
