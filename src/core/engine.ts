@@ -75,7 +75,8 @@ import { CoreError } from "./errors";
 import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
 import { IndexStore } from "./store/indexStore";
-import { lexicalAhead, rankHits } from "./search/ranker";
+import { rankHits } from "./search/ranker";
+import { LocalSource } from "./store/localSource";
 import { cosineScale } from "./search/strength";
 import { languageCounts, type IndexReport } from "./indexReport";
 import { SkipTally, skipLine, skipLogLevel } from "./skips";
@@ -114,6 +115,8 @@ export class SeekEngine {
     private readonly indexer: Indexer;
     /** A second model worker for queries, started the first time one would wait behind a document batch. */
     private queryEmbedder: Embedder | undefined;
+    /** The local index as searches read it (store/searchSource.ts). */
+    private readonly source: LocalSource;
 
     private constructor(
         readonly folder: string,
@@ -128,6 +131,7 @@ export class SeekEngine {
         /** Makes the query worker; undefined when the caller supplied the embedder (it serves queries too). */
         private readonly makeQueryEmbedder: (() => Embedder) | undefined,
     ) {
+        this.source = new LocalSource(store);
         this.indexer = new Indexer({
             folder,
             store,
@@ -220,16 +224,9 @@ export class SeekEngine {
         const domain: Domain = task === "docs" ? "docs" : "code";
         const rankOpts = { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") };
         const encoding = mode === "lexical" ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
-        // The model encodes the query on its own thread; the BM25 side needs no vector and runs meanwhile.
-        let ahead: ReturnType<typeof lexicalAhead>;
-        try {
-            ahead = lexicalAhead(this.store, trimmed, rankOpts);
-        } catch (err) {
-            encoding?.catch(() => undefined);
-            throw err;
-        }
-        const vector = encoding && (await encoding);
-        const hits = rankHits(this.store, vector, trimmed, { ...rankOpts, ahead });
+        // rankHits starts the BM25 side before it awaits the vector; a failure there must not leave this unhandled.
+        encoding?.catch(() => undefined);
+        const hits = await rankHits(this.source, encoding, trimmed, rankOpts);
         return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
     }
 
@@ -237,16 +234,16 @@ export class SeekEngine {
     async similar(target: SimilarTarget, opts: SearchOptions = {}): Promise<SearchResult> {
         const started = performance.now();
         const path = this.relativePath(target.path);
-        const source = await this.similarSource(path, target);
+        const compared = await this.similarSource(path, target);
         const vector = await this.embedQuery(
             // Without its path: a shared path would pull the query's own neighbours above look-alikes elsewhere.
-            { role: "similar", domain: domainOf(source.kind), language: source.language, text: formatDocument(source, { includePath: false }) },
+            { role: "similar", domain: domainOf(compared.kind), language: compared.language, text: formatDocument(compared, { includePath: false }) },
             opts.signal,
         );
-        const hits = rankHits(this.store, vector, "", {
+        const hits = await rankHits(this.source, vector, "", {
             ...opts,
             mode: "vector",
-            excludeRange: { path, startLine: source.startLine, endLine: source.endLine },
+            excludeRange: { path, startLine: compared.startLine, endLine: compared.endLine },
             similarTo: path,
             strengthScale: cosineScale(this.model.id, "similar"),
         });

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { hasFloorWeight, withoutWeightlessTerms } from "../../src/core/search/commonTerms";
-import { retrieve } from "../../src/core/search/retrieve";
 import { queryAlternatives } from "../../src/core/search/lexical";
-import { DEFAULT_RANK_CONFIG } from "../../src/core/search/rankConfig";
 import { IndexStore, type FileBatchEntry, type IndexIdentity } from "../../src/core/store/indexStore";
+import { LocalSource } from "../../src/core/store/localSource";
+import { FIELD_WEIGHTS } from "../../src/core/store/termIndex";
 
 const IDENTITY: IndexIdentity = { modelId: "m", dimensions: 4, instructionSet: "i", chunkerVersion: "1" };
 const dirs: string[] = [];
@@ -34,19 +34,9 @@ function corpusFile(i: number, extra = ""): FileBatchEntry {
 }
 
 /** The BM25 list: each candidate's raw BM25 score (higher is better), best first. */
-function lexical(store: IndexStore, query: string, dropWeightlessTerms: boolean): { id: number; score: number }[] {
-    return retrieve(store, {
-        mode: "lexical",
-        vector: undefined,
-        query,
-        limit: 100,
-        accept: undefined,
-        acceptChunk: undefined,
-        identifier: false,
-        config: { ...DEFAULT_RANK_CONFIG, dropWeightlessTerms },
-    })
-        .map((c) => ({ id: c.id, score: c.lexicalScore ?? 0 }))
-        .sort((a, b) => b.score - a.score || a.id - b.id);
+async function lexical(store: IndexStore, query: string, dropWeightless: boolean): Promise<{ id: number; score: number }[]> {
+    const found = await new LocalSource(store).lexicalTopK({ query, limit: 100, filter: {}, weights: FIELD_WEIGHTS, dropWeightless });
+    return found.map((c) => ({ id: c.id, score: c.score })).sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 /** Ids grouped by score (rounded past the floor weight's millionths), best first. */
@@ -106,10 +96,10 @@ describe("weightless terms (real FTS5 index)", () => {
         }
     });
 
-    it("keeps the BM25 order and scores of every chunk that matches a rarer term", () => {
+    it("keeps the BM25 order and scores of every chunk that matches a rarer term", async () => {
         for (const query of ["widget gear springs", "the widget gear", "springs widget"]) {
-            const kept = lexical(store, query, false);
-            const dropped = lexical(store, query, true);
+            const kept = await lexical(store, query, false);
+            const dropped = await lexical(store, query, true);
             assert.ok(kept.length === 40, `${query}: without the rule every chunk matches`);
             assert.ok(dropped.length > 0 && dropped.length < kept.length, `${query}: the common term no longer retrieves`);
             // Same scores rank by rank; only chunks tied on the rarer terms may swap, because the common term's
@@ -121,9 +111,9 @@ describe("weightless terms (real FTS5 index)", () => {
         }
     });
 
-    it("leaves a query of common terms only whole", () => {
-        assert.equal(lexical(store, "widget", true).length, 40);
-        assert.deepEqual(lexical(store, "widget filler", true), lexical(store, "widget filler", false));
+    it("leaves a query of common terms only whole", async () => {
+        assert.equal((await lexical(store, "widget", true)).length, 40);
+        assert.deepEqual(await lexical(store, "widget filler", true), await lexical(store, "widget filler", false));
     });
 
     it("counts again once the index has grown", () => {

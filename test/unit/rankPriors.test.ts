@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { calibrateKinds } from "../../src/core/search/kindCalibration";
 import { isTestPath } from "../../src/core/search/rules/pathPriors";
 import { rankHits } from "../../src/core/search/ranker";
+import { LocalSource } from "../../src/core/store/localSource";
 import { IndexStore } from "../../src/core/store/indexStore";
 import { VectorTable } from "../../src/core/store/vectorTable";
 import type { Chunk, FileKind } from "../../src/core/types";
@@ -57,7 +58,7 @@ function openStore(specs: Spec[]): IndexStore {
 }
 
 describe("isTestPath", () => {
-    it("knows the test conventions of the chunked languages, and nothing else", () => {
+    it("knows the test conventions of the chunked languages, and nothing else", async () => {
         const tests = [
             "tests/test_app.py", "src/test_utils.py", "pkg/server_test.go", "src/app.test.ts", "src/app.spec.tsx", "lib/x.test.mjs",
             "src/test/java/FooTest.java", "FooTests.cs", "spec/models/user_spec.rb", "__tests__/a.js", "test_suite/tests/ser.rs",
@@ -76,24 +77,24 @@ describe("test-file prior (hybrid)", () => {
     let store: IndexStore;
     before(() => {
         store = openStore([
-            { path: "src/retry.test.ts", cos: 0.9, text: "it('retries the upload', () => retryUpload(file))" },
+            { path: "src/retry.test.ts", cos: 0.9, text: "it('retries the upload', async () => retryUpload(file))" },
             { path: "src/retry.ts", cos: 0.85, text: "export function retryUpload(file) { /* backoff */ }" },
         ]);
     });
     after(() => store.close());
 
-    it("puts the implementation above a slightly closer test, and keeps the test in the list", () => {
-        const hits = rankHits(store, QUERY, "retries the upload", { mode: "hybrid", top: 5 });
+    it("puts the implementation above a slightly closer test, and keeps the test in the list", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "retries the upload", { mode: "hybrid", top: 5 }));
         assert.deepEqual(hits.map((h) => h.path), ["src/retry.ts", "src/retry.test.ts"]);
     });
 
-    it("is a tunable: weight 1 restores the raw fused order", () => {
-        const hits = rankHits(store, QUERY, "retries the upload", { mode: "hybrid", top: 5, rankConfig: { testWeight: 1 } });
+    it("is a tunable: weight 1 restores the raw fused order", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "retries the upload", { mode: "hybrid", top: 5, rankConfig: { testWeight: 1 } }));
         assert.equal(hits[0].path, "src/retry.test.ts");
     });
 
-    it("leaves vector mode (and Find Similar) alone", () => {
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 5 });
+    it("leaves vector mode (and Find Similar) alone", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 5 }));
         assert.equal(hits[0].path, "src/retry.test.ts");
     });
 });
@@ -116,13 +117,13 @@ describe("exact definitions for identifier queries", () => {
     });
     after(() => store.close());
 
-    it("ranks the chunk whose symbol is the identifier first, not the ones merely containing it", () => {
-        const hits = rankHits(store, QUERY, "Visitor", { mode: "hybrid", top: 5 });
+    it("ranks the chunk whose symbol is the identifier first, not the ones merely containing it", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "Visitor", { mode: "hybrid", top: 5 }));
         assert.equal(hits[0].path, "src/de/mod.rs");
         assert.equal(hits[0].symbol, "Visitor");
     });
 
-    it("matches one name of a chunk that lists several", () => {
+    it("matches one name of a chunk that lists several", async () => {
         const table = store.chunks;
         const slots = table.slotsWithSymbol("field3visitor");
         assert.equal(slots.length, 1);
@@ -139,7 +140,7 @@ describe("prose calibration", () => {
     }
     const spread = (base: number, step: number) => Array.from({ length: 20 }, (_, i) => base + i * step);
 
-    it("'scale' maps prose scores onto the code scores' mean and spread; code scores are untouched", () => {
+    it("'scale' maps prose scores onto the code scores' mean and spread; code scores are untouched", async () => {
         const { table: t, scores } = table(spread(0.5, 0.01), spread(0.3, 0.02));
         const before = Array.from(scores);
         calibrateKinds(t, scores, "scale");
@@ -152,7 +153,7 @@ describe("prose calibration", () => {
         assert.ok(prose.every((p, i) => i === 0 || p > prose[i - 1]), "order within prose kept");
     });
 
-    it("does nothing when either group is too small to measure, or with 'none'", () => {
+    it("does nothing when either group is too small to measure, or with 'none'", async () => {
         const few = table(spread(0.5, 0.01), [0.9, 0.8]);
         const before = Array.from(few.scores);
         calibrateKinds(few.table, few.scores, "scale");
@@ -174,10 +175,10 @@ describe("file coherence through rankHits (hybrid)", () => {
     });
     after(() => store.close());
 
-    it("a file with several good candidates overtakes a file with one slightly better chunk", () => {
-        const off = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { disabledRules: ["fileCoherence"] } });
+    it("a file with several good candidates overtakes a file with one slightly better chunk", async () => {
+        const off = (await rankHits(new LocalSource(store), QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { disabledRules: ["fileCoherence"] } }));
         assert.equal(off[0].path, "src/lucky.ts");
-        const on = rankHits(store, QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { coherenceWeight: 0.5 } });
+        const on = (await rankHits(new LocalSource(store), QUERY, "parsing", { mode: "hybrid", top: 3, rankConfig: { coherenceWeight: 0.5 } }));
         assert.equal(on[0].path, "src/parser.ts");
     });
 });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { isCoreError } from "../../src/core/errors";
 import { bestLines, highlightTerms } from "../../src/core/search/bestLines";
 import { rankHits } from "../../src/core/search/ranker";
+import { LocalSource } from "../../src/core/store/localSource";
 import { SimdKernel } from "../../src/core/search/simdKernel";
 import { dot } from "../../src/core/search/simdKernel";
 import { vectorTopK } from "../../src/core/search/vector";
@@ -88,15 +89,15 @@ describe("rankHits", () => {
     });
     after(() => store.close());
 
-    it("vector mode ranks by cosine similarity and reports it as the score", () => {
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 3, rankConfig: { maxHitsPerFile: 10, maxHitsPerCodeFile: 10 } });
+    it("vector mode ranks by cosine similarity and reports it as the score", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 3, rankConfig: { maxHitsPerFile: 10, maxHitsPerCodeFile: 10 } }));
         assert.deepEqual(hits.map((h) => [h.path, h.startLine]), [["src/auth/session.py", 1], ["src/big.ts", 1], ["src/big.ts", 11]]);
         assert.ok(Math.abs(hits[0].score - 0.99) < 1e-5);
         assert.ok(hits[0].score >= hits[1].score && hits[1].score >= hits[2].score);
     });
 
-    it("merges overlapping or touching chunks of one file into one hit with the union of their text", () => {
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 10 });
+    it("merges overlapping or touching chunks of one file into one hit with the union of their text", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 10 }));
         const session = hits.filter((h) => h.path === "src/auth/session.py");
         assert.equal(session.length, 1);
         assert.equal(session[0].startLine, 1);
@@ -107,81 +108,81 @@ describe("rankHits", () => {
         assert.ok(Math.abs(session[0].score - 0.99) < 1e-5, "the best chunk's score");
     });
 
-    it("never returns the excluded range, even when it is the best match", () => {
+    it("never returns the excluded range, even when it is the best match", async () => {
         const range = { path: "src/auth/session.py", startLine: 3, endLine: 5 };
         for (const mode of ["vector", "hybrid", "lexical"] as const) {
-            const hits = rankHits(store, QUERY, "session token", { mode, top: 20, excludeRange: range });
+            const hits = (await rankHits(new LocalSource(store), QUERY, "session token", { mode, top: 20, excludeRange: range }));
             for (const h of hits) {
                 assert.ok(!(h.path === range.path && h.startLine <= range.endLine && h.endLine >= range.startLine), `${mode}: ${h.path}:${h.startLine}-${h.endLine}`);
             }
         }
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 20, excludeRange: range });
+        const hits = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 20, excludeRange: range }));
         assert.ok(hits.some((h) => h.path === range.path && h.startLine === 11), "the neighbouring chunk is still found");
     });
 
-    it("caps hits per file ahead of other files", () => {
-        const hits = rankHits(store, QUERY, "", { mode: "vector", top: 10 });
+    it("caps hits per file ahead of other files", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 10 }));
         const firstOther = hits.findIndex((h, i) => i > 0 && h.path !== "src/big.ts" && hits.slice(0, i).filter((x) => x.path === "src/big.ts").length >= 3);
         const bigBeforeOthers = hits.slice(0, firstOther).filter((h) => h.path === "src/big.ts").length;
         assert.ok(bigBeforeOthers <= 3, `big.ts had ${bigBeforeOthers} hits before the others`);
-        const all = rankHits(store, QUERY, "", { mode: "vector", top: 50 });
+        const all = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 50 }));
         assert.equal(all.filter((h) => h.path === "src/big.ts").length, 5, "the surplus still comes after");
         assert.deepEqual(all.slice(-2).map((h) => h.path), ["src/big.ts", "src/big.ts"]);
-        const top5 = rankHits(store, QUERY, "", { mode: "vector", top: 5 });
+        const top5 = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 5 }));
         assert.equal(top5.filter((h) => h.path === "src/big.ts").length, 3);
     });
 
-    it("filters by kind, language and globs", () => {
+    it("filters by kind, language and globs", async () => {
         const all = { mode: "vector" as const, top: 50 };
-        const paths = (opts: object) => [...new Set(rankHits(store, QUERY, "", { ...all, ...opts }).map((h) => h.path))].sort();
-        assert.deepEqual(paths({ kinds: ["docs"] }), ["docs/guide.md"]);
-        assert.deepEqual(paths({ languages: ["Python"] }), ["src/auth/session.py"]);
-        assert.deepEqual(paths({ include: ["src/auth/**"] }), ["src/auth/session.py"]);
-        assert.deepEqual(paths({ include: ["*.py", "*.md"] }), ["docs/guide.md", "src/auth/session.py"]);
-        assert.ok(!paths({ exclude: ["*.md"] }).includes("docs/guide.md"));
-        assert.deepEqual(paths({ exclude: ["src/**"] }), ["docs/guide.md"]);
-        assert.deepEqual(paths({ include: ["nothing/**"] }), []);
-        assert.deepEqual(paths({ include: ["./src/db/*.ts"] }), ["src/db/other.ts", "src/db/users.ts"]);
-        const lexical = rankHits(store, undefined, "token", { mode: "lexical", kinds: ["code"] });
+        const paths = async (opts: object) => [...new Set((await rankHits(new LocalSource(store), QUERY, "", { ...all, ...opts })).map((h) => h.path))].sort();
+        assert.deepEqual(await paths({ kinds: ["docs"] }), ["docs/guide.md"]);
+        assert.deepEqual(await paths({ languages: ["Python"] }), ["src/auth/session.py"]);
+        assert.deepEqual(await paths({ include: ["src/auth/**"] }), ["src/auth/session.py"]);
+        assert.deepEqual(await paths({ include: ["*.py", "*.md"] }), ["docs/guide.md", "src/auth/session.py"]);
+        assert.ok(!(await paths({ exclude: ["*.md"] })).includes("docs/guide.md"));
+        assert.deepEqual(await paths({ exclude: ["src/**"] }), ["docs/guide.md"]);
+        assert.deepEqual(await paths({ include: ["nothing/**"] }), []);
+        assert.deepEqual(await paths({ include: ["./src/db/*.ts"] }), ["src/db/other.ts", "src/db/users.ts"]);
+        const lexical = (await rankHits(new LocalSource(store), undefined, "token", { mode: "lexical", kinds: ["code"] }));
         assert.ok(lexical.length > 0 && lexical.every((h) => h.kind === "code"));
     });
 
-    it("puts the exact definition first for an identifier query", () => {
+    it("puts the exact definition first for an identifier query", async () => {
         // The vector prefers other chunks (getUserById's cosine is 0.2) and other.ts mentions the name twice.
-        const hits = rankHits(store, QUERY, "getUserById", { mode: "hybrid", top: 5 });
+        const hits = (await rankHits(new LocalSource(store), QUERY, "getUserById", { mode: "hybrid", top: 5 }));
         assert.equal(hits[0].path, "src/db/users.ts");
         assert.equal(hits[0].symbol, "getUserById");
     });
 
-    it("hybrid fuses both lists: a chunk strong in both beats one strong in a single list", () => {
-        const hits = rankHits(store, QUERY, "session token", { mode: "hybrid", top: 3 });
+    it("hybrid fuses both lists: a chunk strong in both beats one strong in a single list", async () => {
+        const hits = (await rankHits(new LocalSource(store), QUERY, "session token", { mode: "hybrid", top: 3 }));
         assert.equal(hits[0].path, "src/auth/session.py");
-        const vectorOnly = rankHits(store, QUERY, "", { mode: "vector", top: 1 });
-        const lexicalOnly = rankHits(store, undefined, "session token", { mode: "lexical", top: 1 });
+        const vectorOnly = (await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 1 }));
+        const lexicalOnly = (await rankHits(new LocalSource(store), undefined, "session token", { mode: "lexical", top: 1 }));
         assert.ok(vectorOnly.length === 1 && lexicalOnly.length === 1);
     });
 
-    it("lexical scores are positive and best first; hybrid without a vector still works", () => {
-        const hits = rankHits(store, undefined, "token", { mode: "lexical", top: 5 });
+    it("lexical scores are positive and best first; hybrid without a vector still works", async () => {
+        const hits = (await rankHits(new LocalSource(store), undefined, "token", { mode: "lexical", top: 5 }));
         assert.ok(hits.length >= 2);
         assert.ok(hits.every((h) => h.score > 0));
         for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score || hits[i - 1].path !== hits[i].path);
-        assert.ok(rankHits(store, undefined, "token", { mode: "hybrid" }).length > 0);
-        assert.deepEqual(rankHits(store, undefined, "", { mode: "vector" }), []);
+        assert.ok((await rankHits(new LocalSource(store), undefined, "token", { mode: "hybrid" })).length > 0);
+        assert.deepEqual((await rankHits(new LocalSource(store), undefined, "", { mode: "vector" })), []);
     });
 
-    it("handles hostile and empty queries without throwing", () => {
+    it("handles hostile and empty queries without throwing", async () => {
         for (const q of ["", "!!!", '"', "NEAR(", "*", "x".repeat(10_000), "how ".repeat(3000)]) {
             for (const mode of ["lexical", "hybrid"] as const) {
-                const hits = rankHits(store, mode === "hybrid" ? QUERY : undefined, q, { mode });
+                const hits = (await rankHits(new LocalSource(store), mode === "hybrid" ? QUERY : undefined, q, { mode }));
                 assert.ok(Array.isArray(hits));
                 if (mode === "lexical" && !/\w/.test(q)) assert.deepEqual(hits, []);
             }
         }
     });
 
-    it("marks the lines that share the most query terms", () => {
-        const [hit] = rankHits(store, undefined, "token user", { mode: "lexical", top: 1, include: ["*.py"] });
+    it("marks the lines that share the most query terms", async () => {
+        const [hit] = (await rankHits(new LocalSource(store), undefined, "token user", { mode: "lexical", top: 1, include: ["*.py"] }));
         assert.equal(hit.path, "src/auth/session.py");
         assert.deepEqual(hit.bestLines?.slice(0, 1), [1]);
         assert.ok(hit.bestLines!.includes(2), "the line with both terms");
@@ -189,26 +190,26 @@ describe("rankHits", () => {
         assert.ok(hit.bestLines!.every((l) => l >= hit.startLine && l <= hit.endLine));
     });
 
-    it("orders exact ties by path and line, the same on every run", () => {
+    it("orders exact ties by path and line, the same on every run", async () => {
         const axis6 = withCosine(0, 6);
-        const run = () => rankHits(store, axis6, "", { mode: "vector", top: 2 }).map((h) => h.path);
-        assert.deepEqual(run(), ["src/tie/a.ts", "src/tie/b.ts"]);
-        for (let i = 0; i < 5; i++) assert.deepEqual(run(), ["src/tie/a.ts", "src/tie/b.ts"]);
-        const hybrid = () => rankHits(store, axis6, "tie", { mode: "hybrid", top: 2 }).map((h) => h.path);
-        assert.deepEqual(hybrid(), ["src/tie/a.ts", "src/tie/b.ts"]);
+        const run = async () => (await rankHits(new LocalSource(store), axis6, "", { mode: "vector", top: 2 })).map((h) => h.path);
+        assert.deepEqual(await run(), ["src/tie/a.ts", "src/tie/b.ts"]);
+        for (let i = 0; i < 5; i++) assert.deepEqual(await run(), ["src/tie/a.ts", "src/tie/b.ts"]);
+        const hybrid = async () => (await rankHits(new LocalSource(store), axis6, "tie", { mode: "hybrid", top: 2 })).map((h) => h.path);
+        assert.deepEqual(await hybrid(), ["src/tie/a.ts", "src/tie/b.ts"]);
     });
 
-    it("respects top and an aborted signal", () => {
-        assert.equal(rankHits(store, QUERY, "", { mode: "vector", top: 2 }).length, 2);
-        assert.deepEqual(rankHits(store, QUERY, "", { mode: "vector", top: 0 }), []);
+    it("respects top and an aborted signal", async () => {
+        assert.equal((await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 2 })).length, 2);
+        assert.deepEqual((await rankHits(new LocalSource(store), QUERY, "", { mode: "vector", top: 0 })), []);
         const ac = new AbortController();
         ac.abort();
-        assert.throws(() => rankHits(store, QUERY, "x", { signal: ac.signal }), (e: unknown) => isCoreError(e, "cancelled"));
+        await assert.rejects(rankHits(new LocalSource(store), QUERY, "x", { signal: ac.signal }), (e: unknown) => isCoreError(e, "cancelled"));
     });
 });
 
 describe("bestLines", () => {
-    it("prefers lines with more distinct terms and matches word prefixes", () => {
+    it("prefers lines with more distinct terms and matches word prefixes", async () => {
         const text = "nothing here\nparsing the config\nconfig only\nparse config files";
         assert.deepEqual(bestLines(text, 10, highlightTerms("parse config"), 2), [11, 13]);
         assert.equal(bestLines(text, 1, highlightTerms("zebra"), 3), undefined);
@@ -229,7 +230,7 @@ describe("exact vector scan", () => {
         return table;
     }
 
-    it("the SIMD kernel is available and agrees with the JS dot product", () => {
+    it("the SIMD kernel is available and agrees with the JS dot product", async () => {
         assert.ok(SimdKernel.create(1024), "WebAssembly SIMD available in this Node");
         for (const dims of [384, 8, 12]) {
             const table = randomTable(3000, dims, dims);
@@ -243,7 +244,7 @@ describe("exact vector scan", () => {
         }
     });
 
-    it("returns the same top-k as a brute-force sort, with and without a filter", () => {
+    it("returns the same top-k as a brute-force sort, with and without a filter", async () => {
         const dims = 384;
         const table = randomTable(5000, dims, 3);
         for (let r = 0; r < 3; r++) table.remove(r * 100 + 1);
@@ -262,7 +263,7 @@ describe("exact vector scan", () => {
         assert.equal(vectorTopK(new VectorTable(dims), q, 5).length, 0);
     });
 
-    it("rejects a query of the wrong dimension", () => {
+    it("rejects a query of the wrong dimension", async () => {
         assert.throws(() => vectorTopK(randomTable(10, 8, 1), new Float32Array(4), 3), RangeError);
     });
 });

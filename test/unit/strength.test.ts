@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { rankHits } from "../../src/core/search/ranker";
+import { LocalSource } from "../../src/core/store/localSource";
 import {
     allWeak,
     combineEvidence,
@@ -25,27 +26,27 @@ import { IndexStore } from "../../src/core/store/indexStore";
 const BGE = cosineScale("bge-small-en-v1.5-q", "query");
 
 describe("query words and how many a text contains", () => {
-    it("drops stop words and splits identifiers into their parts, whole form first", () => {
+    it("drops stop words and splits identifiers into their parts, whole form first", async () => {
         assert.deepEqual(queryWords("where do we retry failed uploads?"), [["retry"], ["failed"], ["uploads"]]);
         assert.deepEqual(queryWords("retryUpload"), [["retryupload", "retry", "upload"]]);
         assert.deepEqual(queryWords("how is the of"), []);
     });
 
-    it("matches a word's close forms (uploads ~ upload, failed ~ failure) but not a different word (request ~ require)", () => {
+    it("matches a word's close forms (uploads ~ upload, failed ~ failure) but not a different word (request ~ require)", async () => {
         assert.equal(wordsMatched(queryWords("uploads"), "function upload() {}"), 1);
         assert.equal(wordsMatched(queryWords("failed"), "on failure, try again"), 1);
         assert.equal(wordsMatched(queryWords("request"), "const x = require('y')"), 0);
         assert.equal(wordsMatched(queryWords("id"), "identifier"), 0, "short words match exactly only");
     });
 
-    it("a compound found whole counts 1; found only in parts, its share of parts", () => {
+    it("a compound found whole counts 1; found only in parts, its share of parts", async () => {
         assert.equal(wordsMatched(queryWords("retryUpload"), "export async function retryUpload(file) {}"), 1);
         assert.equal(wordsMatched(queryWords("retryUpload"), "retry the request"), 0.5);
     });
 });
 
 describe("strength from evidence", () => {
-    it("maps a cosine onto the model's scale: 0 at `unrelated` or below, 1 at `close` or above", () => {
+    it("maps a cosine onto the model's scale: 0 at `unrelated` or below, 1 at `close` or above", async () => {
         assert.equal(meaningShare(BGE.unrelated, BGE), 0);
         assert.equal(meaningShare(BGE.unrelated - 0.2, BGE), 0);
         assert.equal(meaningShare(BGE.close, BGE), 1);
@@ -54,14 +55,14 @@ describe("strength from evidence", () => {
         assert.ok(Math.abs(mid - 0.5) < 1e-9, String(mid));
     });
 
-    it("each model has its own scale: the same cosine is close for MiniLM and unrelated for e5", () => {
+    it("each model has its own scale: the same cosine is close for MiniLM and unrelated for e5", async () => {
         const cos = 0.6;
         assert.equal(meaningShare(cos, cosineScale("all-minilm-l6-v2-q", "query")), 1);
         assert.equal(meaningShare(cos, cosineScale("e5-small-v2-q", "query")), 0);
         assert.deepEqual(cosineScale("local:/somewhere", "query"), cosineScale("another-unknown", "query"), "unknown models share one cautious scale");
     });
 
-    it("the better evidence leads, agreement adds, nothing exceeds 100", () => {
+    it("the better evidence leads, agreement adds, nothing exceeds 100", async () => {
         assert.equal(combineEvidence(undefined, undefined), 0);
         assert.equal(combineEvidence(1, undefined), 100);
         assert.equal(combineEvidence(undefined, 1), 85, "all the words alone: strong, not 100");
@@ -71,7 +72,7 @@ describe("strength from evidence", () => {
         assert.equal(combineEvidence(1, 1), 100);
     });
 
-    it("a nonsense query against unrelated code is weak; a close chunk that uses the words is strong", () => {
+    it("a nonsense query against unrelated code is weak; a close chunk that uses the words is strong", async () => {
         const nonsense = matchStrength({ cosine: BGE.unrelated - 0.01, words: queryWords("qwzx plorf blenk xyzzy"), text: "def parse(config): return config" }, BGE);
         assert.equal(nonsense.value, 0);
         assert.equal(nonsense.band, "weak");
@@ -86,7 +87,7 @@ describe("strength from evidence", () => {
         assert.equal(good.cosine, 0.78);
     });
 
-    it("keyword mode (no vector): an exact identifier is strong, a missing one weak", () => {
+    it("keyword mode (no vector): an exact identifier is strong, a missing one weak", async () => {
         const exact = matchStrength({ words: queryWords("retryUpload"), text: "export function retryUpload() {}" }, BGE);
         assert.equal(exact.band, "strong");
         assert.equal(exact.cosine, undefined);
@@ -94,7 +95,7 @@ describe("strength from evidence", () => {
         assert.equal(other.band, "weak");
     });
 
-    it("Find Similar (no words) rests on the cosine alone, on the model's code-to-code scale", () => {
+    it("Find Similar (no words) rests on the cosine alone, on the model's code-to-code scale", async () => {
         const scale = cosineScale("bge-small-en-v1.5-q", "similar");
         assert.ok(scale.unrelated > BGE.unrelated, "code-to-code cosines run higher than query-to-code ones");
         const s = matchStrength({ cosine: scale.close, words: [], text: "anything" }, scale);
@@ -102,7 +103,7 @@ describe("strength from evidence", () => {
         assert.equal(s.wordsTotal, 0);
     });
 
-    it("bands and text: one wording for every surface", () => {
+    it("bands and text: one wording for every surface", async () => {
         assert.equal(strengthBand(STRONG_AT), "strong");
         assert.equal(strengthBand(STRONG_AT - 1), "good");
         assert.equal(strengthBand(GOOD_AT), "good");
@@ -113,7 +114,7 @@ describe("strength from evidence", () => {
         assert.equal(reason, "strong 82 of 100: close in meaning; 2 of 3 query words");
     });
 
-    it("a list is weak when it has hits and none reaches good", () => {
+    it("a list is weak when it has hits and none reaches good", async () => {
         assert.equal(allWeak([]), false);
         assert.equal(allWeak([10, 39]), true);
         assert.equal(allWeak([10, GOOD_AT]), false);
@@ -134,7 +135,7 @@ describe("rankHits sets strength without changing the order", () => {
         return v;
     };
 
-    it("same hits in the same order with and without a scale; each hit's cosine is its chunk's", () => {
+    it("same hits in the same order with and without a scale; each hit's cosine is its chunk's", async () => {
         const dir = fs.mkdtempSync(join(tmpdir(), "seek-strength-"));
         dirs.push(dir);
         const store = IndexStore.open(dir, { modelId: "m", dimensions: DIMS, instructionSet: "i", chunkerVersion: "1" });
@@ -153,8 +154,8 @@ describe("rankHits sets strength without changing the order", () => {
             );
             const query = unit(1, 1);
             for (const mode of ["hybrid", "vector", "lexical"] as const) {
-                const plain = rankHits(store, mode === "lexical" ? undefined : query, "retry failed uploads", { mode });
-                const scored = rankHits(store, mode === "lexical" ? undefined : query, "retry failed uploads", { mode, strengthScale: BGE });
+                const plain = (await rankHits(new LocalSource(store), mode === "lexical" ? undefined : query, "retry failed uploads", { mode }));
+                const scored = (await rankHits(new LocalSource(store), mode === "lexical" ? undefined : query, "retry failed uploads", { mode, strengthScale: BGE }));
                 assert.deepEqual(scored.map((h) => [h.path, h.score]), plain.map((h) => [h.path, h.score]), mode);
                 assert.ok(plain.every((h) => h.strength === undefined), "no scale, no strength");
                 assert.ok(scored.every((h) => h.strength !== undefined), `${mode}: every hit has a strength`);
@@ -164,7 +165,7 @@ describe("rankHits sets strength without changing the order", () => {
                     else assert.ok(Math.abs((h.strength?.cosine ?? NaN) - (f?.cos ?? NaN)) < 1e-5, `${mode} ${h.path}: ${h.strength?.cosine}`);
                 }
             }
-            const retry = rankHits(store, query, "retry failed uploads", { mode: "hybrid", strengthScale: BGE }).find((h) => h.path === "src/retry.ts");
+            const retry = (await rankHits(new LocalSource(store), query, "retry failed uploads", { mode: "hybrid", strengthScale: BGE })).find((h) => h.path === "src/retry.ts");
             assert.equal(retry?.strength?.band, "strong");
         } finally {
             store.close();

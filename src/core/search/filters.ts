@@ -14,7 +14,13 @@ export interface ExcludedRange {
     endLine: number;
 }
 
-export type FilterOptions = Pick<SearchOptions, "include" | "exclude" | "kinds" | "languages"> & { excludeRange?: ExcludedRange };
+export type FilterOptions = Pick<SearchOptions, "include" | "exclude" | "kinds" | "languages"> & {
+    excludeRange?: ExcludedRange;
+    /** Only these paths (a layered index's local side: the files that differ from the shared index). */
+    onlyPaths?: ReadonlySet<string>;
+    /** Never these paths (a layered index's shared side: the files answered locally instead). */
+    skipPaths?: ReadonlySet<string>;
+};
 
 /**
  * Globs are folder-relative; a pattern without a slash matches the file name anywhere (`*.md`), as in
@@ -39,11 +45,14 @@ export function compileFilter(opts: FilterOptions): ((table: SlotColumns) => (sl
     const kinds = opts.kinds && opts.kinds.length > 0 ? new Set<FileKind>(opts.kinds) : undefined;
     const languages = opts.languages && opts.languages.length > 0 ? new Set(opts.languages.map((l) => l.toLowerCase())) : undefined;
     const range = opts.excludeRange;
-    if (!pathOk && !kinds && !languages && !range) return undefined;
+    const { onlyPaths, skipPaths } = opts;
+    if (!pathOk && !kinds && !languages && !range && !onlyPaths && !skipPaths) return undefined;
     return (table) => (slot) => {
         if (kinds && !kinds.has(table.kindAt(slot))) return false;
         if (languages && !languages.has(table.languageAt(slot).toLowerCase())) return false;
         const path = table.pathAt(slot);
+        if (onlyPaths && !onlyPaths.has(path)) return false;
+        if (skipPaths?.has(path)) return false;
         if (overlapsRange(range, path, table.startLineAt(slot), table.endLineAt(slot))) return false;
         return !pathOk || pathOk(path);
     };

@@ -283,6 +283,22 @@ export class IndexStore {
         return this.retrying(() => this.db.all(sql, [path])).map(rowToChunk);
     }
 
+    /** The line spans of every chunk of each path (paths without chunks are absent). */
+    chunkSpans(paths: readonly string[]): Map<string, { startLine: number; endLine: number }[]> {
+        const out = new Map<string, { startLine: number; endLine: number }[]>();
+        for (let i = 0; i < paths.length; i += IDS_PER_QUERY) {
+            const slice = paths.slice(i, i + IDS_PER_QUERY);
+            const sql = `SELECT path, start_line, end_line FROM chunks WHERE path IN (${slice.map(() => "?").join(",")}) ORDER BY path, start_line`;
+            for (const r of this.retrying(() => this.db.all(sql, slice))) {
+                const row = r as { path: string; start_line: number; end_line: number };
+                const spans = out.get(row.path) ?? [];
+                spans.push({ startLine: row.start_line, endLine: row.end_line });
+                out.set(row.path, spans);
+            }
+        }
+        return out;
+    }
+
     /** The smallest chunk of a file containing a 1-based line. */
     chunkAt(path: string, line: number): StoredChunk | undefined {
         const sql =

@@ -27,6 +27,15 @@ export const exactSymbolRule: RankRule = {
     },
 };
 
+/**
+ * The symbol keys whose definitions this search looks up ({@link RankIndex.definitions}): fetched before the rules
+ * run, since a source answers lookups asynchronously and rules are synchronous. Empty when the rule is off.
+ */
+export function definitionKeys(ctx: RankContext): string[] {
+    if (ctx.config.disabledRules?.includes(exactSymbolRule.name) || !exactSymbolRule.appliesTo(ctx)) return [];
+    return askedNames(ctx).map((n) => n.key);
+}
+
 /** The names whose definitions gain, each with its boost in fused-score units. */
 function askedNames(ctx: RankContext): { key: string; boost: number }[] {
     // In units of "rank 1 in one list" of reciprocal-rank fusion (RankConfig.symbolExactBoostRanks).
