@@ -51,6 +51,10 @@ export interface SearchResult {
     /** Fraction (0..1) of the indexed chunks that have a vector: what the meaning side of search could see. */
     semanticCoverage: number;
     elapsedMs: number;
+    /** Which index answered ("local index", or a team index with the local changes on top). */
+    answeredBy: string;
+    /** Set when a team index is attached but could not be reached: the reason; the local index answered. */
+    sharedUnavailable?: string;
 }
 
 /** A range to find similar code for. Without endLine, the chunk enclosing startLine is used. */
@@ -76,7 +80,9 @@ import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
 import { IndexStore } from "./store/indexStore";
 import { rankHits } from "./search/ranker";
+import { TeamIndexLink, type Answered, type SharedSource } from "./teamIndex";
 import { LocalSource } from "./store/localSource";
+import type { SearchSource } from "./store/searchSource";
 import { cosineScale } from "./search/strength";
 import { languageCounts, type IndexReport } from "./indexReport";
 import { SkipTally, skipLine, skipLogLevel } from "./skips";
@@ -117,6 +123,8 @@ export class SeekEngine {
     private queryEmbedder: Embedder | undefined;
     /** The local index as searches read it (store/searchSource.ts). */
     private readonly source: LocalSource;
+    /** A team index searched with the local changes on top, when one is attached. */
+    private shared: TeamIndexLink | undefined;
 
     private constructor(
         readonly folder: string,
@@ -217,7 +225,7 @@ export class SeekEngine {
     async search(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
         const started = performance.now();
         const trimmed = query.trim();
-        if (trimmed.length === 0) return { hits: [], ...this.coverages(), elapsedMs: 0 };
+        if (trimmed.length === 0) return { hits: [], ...this.coverages(), elapsedMs: 0, answeredBy: this.answeringLabel() };
         const mode = opts.mode ?? "hybrid";
         const task = opts.task ?? "auto";
         const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
@@ -226,8 +234,35 @@ export class SeekEngine {
         const encoding = mode === "lexical" ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
         // rankHits starts the BM25 side before it awaits the vector; a failure there must not leave this unhandled.
         encoding?.catch(() => undefined);
-        const hits = await rankHits(this.source, encoding, trimmed, rankOpts);
-        return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
+        const { value: hits, ...answered } = await this.onSources((source) => rankHits(source, encoding, trimmed, rankOpts));
+        return { hits, ...this.coverages(), elapsedMs: performance.now() - started, ...answered };
+    }
+
+    /**
+     * Attaches a team index (store/searchSource.ts; e.g. PostgreSQL): searches then answer from it, with the files
+     * that differ from it answered by this folder's local index (teamIndex.ts). `localPaths` adds files the local
+     * side answers for whatever their hash (unsaved edits). Replaces (and closes) a team index attached before.
+     */
+    async attachShared(shared: SharedSource, options: { localPaths?: () => Iterable<string>; retryMs?: number } = {}): Promise<void> {
+        await this.detachShared();
+        this.shared = new TeamIndexLink(this.source, shared, this.logger, options);
+    }
+
+    /** Back to the local index alone; closes the team index's connections. */
+    async detachShared(): Promise<void> {
+        const link = this.shared;
+        this.shared = undefined;
+        await link?.close();
+    }
+
+    /** Runs a search on the team index with local changes on top when one is attached, else on the local index. */
+    private async onSources<T>(search: (source: SearchSource) => Promise<T>): Promise<{ value: T } & Answered> {
+        if (!this.shared) return { value: await search(this.source), answeredBy: this.source.label };
+        return this.shared.run(search);
+    }
+
+    private answeringLabel(): string {
+        return this.shared && !this.shared.unavailable ? this.shared.overlay.label : this.source.label;
     }
 
     /** Chunks similar to a range of a file (or to the chunk enclosing a line); never the range itself. */
@@ -240,14 +275,16 @@ export class SeekEngine {
             { role: "similar", domain: domainOf(compared.kind), language: compared.language, text: formatDocument(compared, { includePath: false }) },
             opts.signal,
         );
-        const hits = await rankHits(this.source, vector, "", {
-            ...opts,
-            mode: "vector",
-            excludeRange: { path, startLine: compared.startLine, endLine: compared.endLine },
-            similarTo: path,
-            strengthScale: cosineScale(this.model.id, "similar"),
-        });
-        return { hits, ...this.coverages(), elapsedMs: performance.now() - started };
+        const { value: hits, ...answered } = await this.onSources((source) =>
+            rankHits(source, vector, "", {
+                ...opts,
+                mode: "vector",
+                excludeRange: { path, startLine: compared.startLine, endLine: compared.endLine },
+                similarTo: path,
+                strengthScale: cosineScale(this.model.id, "similar"),
+            }),
+        );
+        return { hits, ...this.coverages(), elapsedMs: performance.now() - started, ...answered };
     }
 
     status(): IndexStatus {
@@ -296,7 +333,7 @@ export class SeekEngine {
     async close(): Promise<void> {
         try {
             // Disposes the model too (the cache wraps it).
-            await Promise.all([this.documentEmbedder.dispose(), this.queryEmbedder?.dispose()]);
+            await Promise.all([this.documentEmbedder.dispose(), this.queryEmbedder?.dispose(), this.detachShared()]);
         } finally {
             this.store.close();
         }
