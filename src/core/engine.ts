@@ -78,7 +78,7 @@ import { defaultEmbeddingCacheDir } from "./cacheRoot";
 import { CoreError } from "./errors";
 import { Indexer, domainOf } from "./indexer";
 import { languageOf } from "./languages";
-import { IndexStore } from "./store/indexStore";
+import { IndexStore, type IndexIdentity } from "./store/indexStore";
 import { rankHits } from "./search/ranker";
 import { TeamIndexLink, type Answered, type SharedSource } from "./teamIndex";
 import { LocalSource } from "./store/localSource";
@@ -185,6 +185,11 @@ export class SeekEngine {
     }
 
     /** Why the store was rebuilt on open, if it was: the UI tells the user once ("corrupt") or not at all. */
+    /** What this index was built with (model, dimensions, instructions, chunker): a team index must match it. */
+    get indexIdentity(): IndexIdentity {
+        return this.store.identity;
+    }
+
     get storeRebuilt(): "identityChanged" | "corrupt" | undefined {
         return this.store.rebuilt;
     }
@@ -239,13 +244,14 @@ export class SeekEngine {
     }
 
     /**
-     * Attaches a team index (store/searchSource.ts; e.g. PostgreSQL): searches then answer from it, with the files
-     * that differ from it answered by this folder's local index (teamIndex.ts). `localPaths` adds files the local
-     * side answers for whatever their hash (unsaved edits). Replaces (and closes) a team index attached before.
+     * Attaches a team index (store/searchSource.ts; e.g. store/postgres/postgresSource.ts): searches then answer
+     * from it, with the files that differ from it answered by this folder's local index (teamIndex.ts). `open`
+     * connects; it runs at the first search and again after the database was unreachable. `localPaths` adds files
+     * the local side answers for whatever their hash (unsaved edits). Replaces (and closes) one attached before.
      */
-    async attachShared(shared: SharedSource, options: { localPaths?: () => Iterable<string>; retryMs?: number } = {}): Promise<void> {
+    async attachShared(open: () => Promise<SharedSource>, options: { localPaths?: () => Iterable<string>; retryMs?: number } = {}): Promise<void> {
         await this.detachShared();
-        this.shared = new TeamIndexLink(this.source, shared, this.logger, options);
+        this.shared = new TeamIndexLink(this.source, open, this.logger, options);
     }
 
     /** Back to the local index alone; closes the team index's connections. */
@@ -262,7 +268,7 @@ export class SeekEngine {
     }
 
     private answeringLabel(): string {
-        return this.shared && !this.shared.unavailable ? this.shared.overlay.label : this.source.label;
+        return (!this.shared?.unavailable && this.shared?.label) || this.source.label;
     }
 
     /** Chunks similar to a range of a file (or to the chunk enclosing a line); never the range itself. */

@@ -24,18 +24,21 @@ export interface Answered {
 }
 
 export class TeamIndexLink {
-    readonly overlay: OverlaySource;
+    private connected: { shared: SharedSource; overlay: OverlaySource } | undefined;
     private failure: { at: number; message: string } | undefined;
     private readonly retryMs: number;
     private readonly now: () => number;
 
+    /**
+     * `open` connects to the team index; it is called at the first search and again after a failed connection,
+     * so a database that is down when the folder opens is picked up once it is back.
+     */
     constructor(
         private readonly local: SearchSource,
-        readonly shared: SharedSource,
+        private readonly open: () => Promise<SharedSource>,
         private readonly logger: Logger,
-        options: OverlayOptions & { retryMs?: number; now?: () => number } = {},
+        private readonly options: OverlayOptions & { retryMs?: number; now?: () => number } = {},
     ) {
-        this.overlay = new OverlaySource(shared, local, options);
         this.retryMs = options.retryMs ?? TEAM_RETRY_MS;
         this.now = options.now ?? Date.now;
     }
@@ -45,17 +48,23 @@ export class TeamIndexLink {
         return this.failure?.message;
     }
 
+    /** The label of the layered index, once connected. */
+    get label(): string | undefined {
+        return this.connected?.overlay.label;
+    }
+
     /**
      * Runs one search on the layered index, or on the local index while the shared one is down. Only an
-     * unreachable shared index falls back; any other error is the search's own and is thrown.
+     * unreachable shared index falls back; any other error (another model, a newer schema) is thrown.
      */
     async run<T>(search: (source: SearchSource) => Promise<T>): Promise<{ value: T } & Answered> {
         if (!this.failure || this.now() - this.failure.at >= this.retryMs) {
             try {
-                const value = await search(this.overlay);
-                if (this.failure) this.logger.info(`seek: the shared index answers again (${this.shared.label})`);
+                const { overlay, shared } = await this.connect();
+                const value = await search(overlay);
+                if (this.failure) this.logger.info(`seek: the shared index answers again (${shared.label})`);
                 this.failure = undefined;
-                return { value, answeredBy: this.overlay.label };
+                return { value, answeredBy: overlay.label };
             } catch (err) {
                 if (!isCoreError(err, "storeUnreachable")) throw err;
                 if (!this.failure) this.logger.warn(`seek: ${err.message}; searching the local index until it is back`);
@@ -67,6 +76,16 @@ export class TeamIndexLink {
     }
 
     async close(): Promise<void> {
-        await this.shared.close?.();
+        const connected = this.connected;
+        this.connected = undefined;
+        await connected?.shared.close?.();
+    }
+
+    private async connect(): Promise<{ shared: SharedSource; overlay: OverlaySource }> {
+        if (!this.connected) {
+            const shared = await this.open();
+            this.connected = { shared, overlay: new OverlaySource(shared, this.local, this.options) };
+        }
+        return this.connected;
     }
 }

@@ -134,7 +134,7 @@ describe("shared index link: fallback and recovery", () => {
         const localStore = openStore([file("src/a.ts", "alpha upload", unit(1, 0, 0, 0)), file("src/b.ts", "beta upload", unit(1, 1, 0, 0))]);
         const db = switchable(new LocalSource(sharedStore));
         let now = 0;
-        const link = new TeamIndexLink(new LocalSource(localStore), db, logger, { retryMs: 1000, now: () => now });
+        const link = new TeamIndexLink(new LocalSource(localStore), async () => db, logger, { retryMs: 1000, now: () => now });
         const search = (s: SearchSource) => rankHits(s, QUERY, "upload", { mode: "hybrid" });
 
         const up = await link.run(search);
@@ -163,10 +163,28 @@ describe("shared index link: fallback and recovery", () => {
         localStore.close();
     });
 
+    it("a database that is down when the folder opens is connected once it is back", async () => {
+        const store = openStore([file("src/a.ts", "alpha upload", unit(1, 0, 0, 0))]);
+        let now = 0;
+        let attempts = 0;
+        const open = async () => {
+            attempts++;
+            if (attempts === 1) throw new CoreError("storeUnreachable", "The shared index at postgres://db/seek is unreachable");
+            return switchable(new LocalSource(store));
+        };
+        const link = new TeamIndexLink(new LocalSource(store), open, logger, { retryMs: 1000, now: () => now });
+        const search = (s: SearchSource) => rankHits(s, QUERY, "upload");
+        assert.equal((await link.run(search)).answeredBy, "local index");
+        now += 1000;
+        assert.equal((await link.run(search)).answeredBy, "shared index acme/api@main + local changes");
+        assert.equal(attempts, 2);
+        store.close();
+    });
+
     it("an error that is not about reaching the database is the search's own and is thrown", async () => {
         const store = openStore([file("src/a.ts", "alpha", unit(1, 0, 0, 0))]);
         const broken = { ...new LocalSource(store), label: "shared", refresh: () => Promise.reject(new CoreError("indexMismatch", "other model")) } as unknown as SearchSource;
-        const link = new TeamIndexLink(new LocalSource(store), broken, logger);
+        const link = new TeamIndexLink(new LocalSource(store), async () => broken, logger);
         await assert.rejects(link.run((s) => rankHits(s, QUERY, "alpha")), /other model/);
         store.close();
     });
