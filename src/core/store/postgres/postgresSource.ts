@@ -212,6 +212,10 @@ export class PostgresSource implements SearchSource {
         return reachable(this.url, async () => {
             const client = await this.pool.connect();
             let broken: Error | undefined;
+            // A checked-out client has no pool listener: a connection lost under it would be an uncaught 'error'
+            // event. The failing query rejects as well, which is what reports it.
+            const ignore = () => undefined;
+            client.on("error", ignore);
             try {
                 await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 const result = await fn(client);
@@ -223,6 +227,7 @@ export class PostgresSource implements SearchSource {
                 throw err;
             } finally {
                 // A client whose query failed may have lost its connection: the pool must not hand it out again.
+                client.off("error", ignore);
                 client.release(broken);
             }
         });
