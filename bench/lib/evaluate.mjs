@@ -4,6 +4,7 @@
  */
 import { buildFolderIndex } from "./bm25.mjs";
 import { isCodeFile } from "./walk.mjs";
+import { rmSync } from "node:fs";
 import { indexDirFor, seekIndex, seekSearch } from "./seekCli.mjs";
 import { aggregate, scoreQuery } from "../semble/score.mjs";
 
@@ -36,10 +37,16 @@ async function runBm25Unit(unit) {
     return { results, timing: { indexMs, searchMs: performance.now() - searchStarted, files, chunks } };
 }
 
+function keywordStageOnly(indexDir, fresh) {
+    if (fresh) rmSync(indexDir, { recursive: true, force: true });
+    return { wallMs: 0, status: {}, fresh: true };
+}
+
 async function runSeekUnit(dataset, unit, sys, opts) {
-    const indexDir = indexDirFor(dataset, unit.name, sys.model, sys.instructions);
-    const cliOpts = { indexDir, model: sys.model, instructions: sys.instructions, threads: opts.threads, log: opts.log };
-    const idx = await seekIndex(unit.indexRoot, { ...cliOpts, fresh: opts.fresh && !opts.freshDone?.has(indexDir) });
+    const indexDir = indexDirFor(dataset, unit.name, sys.model, sys.instructions) + (sys.keywordStage ? "-stage1" : "");
+    const cliOpts = { indexDir, model: sys.model, instructions: sys.instructions, threads: opts.threads, log: opts.log, noWait: sys.keywordStage };
+    // The keyword stage is built by the search itself (`search --no-wait`); `index` would embed every chunk.
+    const idx = sys.keywordStage ? keywordStageOnly(indexDir, opts.fresh) : await seekIndex(unit.indexRoot, { ...cliOpts, fresh: opts.fresh && !opts.freshDone?.has(indexDir) });
     opts.freshDone?.add(indexDir);
     const queries = unit.tasks.map((t) => ({ id: t.id, query: t.query, task: t.task ?? sys.task }));
     const s = await seekSearch(unit.indexRoot, queries, { ...cliOpts, mode: sys.mode, top: 10 });

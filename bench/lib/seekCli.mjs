@@ -111,9 +111,10 @@ export async function seekIndex(folder, opts) {
  * @returns {Promise<{ wallMs:number, results: Map<string, Array<{path,startLine,endLine,score,symbol?,snippet?}>> }>}
  */
 export async function seekSearch(folder, queries, opts) {
+    mkdirSync(opts.indexDir, { recursive: true });
     const qfile = join(opts.indexDir, `queries-${process.pid}.jsonl`);
     writeFileSync(qfile, queries.map((q) => JSON.stringify({ id: q.id, query: q.query, ...(q.task ? { task: q.task } : {}) })).join("\n") + "\n");
-    const args = ["search", folder, "--queries", qfile, "--top", String(opts.top ?? 10), "--mode", opts.mode, ...commonArgs(opts), "--json"];
+    const args = ["search", folder, "--queries", qfile, "--top", String(opts.top ?? 10), "--mode", opts.mode, ...commonArgs(opts), "--json", ...(opts.noWait ? ["--no-wait"] : [])];
     const r = await runCli(args, { log: opts.log });
     rmSync(qfile, { force: true });
     const results = new Map();
