@@ -8,6 +8,7 @@ import * as vscode from "vscode";
 import type { InstructionOverrides } from "./core/engine";
 import type { SearchMode } from "./core/types";
 import type { WireEngineOptions } from "./engineHost/ipc";
+import { cleanUrl } from "./engineHost/teamIndexConfig";
 
 /** Per-role instruction overrides, plus a switch to embed without any instructions. */
 export interface InstructionSettings {
@@ -28,6 +29,12 @@ export interface Settings {
     "indexing.embeddingCacheMB": number;
     "search.mode": SearchMode;
     "results.max": number;
+    /** Team index (#12): `postgres://user@host:port/db?sslmode=...`, no password; empty = none. Machine scope. */
+    "teamIndex.url": string;
+    /** Namespace of the team index; empty = from git (origin remote's owner/name, else the folder's name). */
+    "teamIndex.repository": string;
+    /** Empty = the checked-out branch (else "main"). */
+    "teamIndex.ref": string;
 }
 export type SettingId = `seek.${keyof Settings}`;
 
@@ -65,6 +72,13 @@ const CHANGE_KINDS: [section: string, kind: ChangeKind][] = [
     ["seek.search.mode", "live"],
     ["seek.results.max", "live"],
 ];
+
+/** The team index settings that apply, or why none does. */
+export type TeamIndexSettings =
+    | { url: string; repository: string; ref: string; hadPassword: boolean }
+    | { off: "unset" | "restricted" | "invalidUrl" };
+
+const TEAM_INDEX_SECTIONS = ["seek.teamIndex.url", "seek.teamIndex.repository", "seek.teamIndex.ref"];
 
 export class Config {
     /** Reads one setting, sanitized; `scope` is the folder for resource-scoped settings. */
@@ -109,6 +123,25 @@ export class Config {
             threads: this.threads(),
             embeddingCacheMaxBytes: this.get("indexing.embeddingCacheMB") * 1024 * 1024,
         };
+    }
+
+    /**
+     * The team index settings. They are machine-scoped (a workspace's settings cannot point the editor at another
+     * database), and ignored altogether in Restricted Mode. A password written into the URL is dropped: it belongs in
+     * SecretStorage (Seek: Set Team Index Password).
+     */
+    teamIndex(): TeamIndexSettings {
+        const raw = this.get("teamIndex.url");
+        if (raw === "") return { off: "unset" };
+        if (!vscode.workspace.isTrusted) return { off: "restricted" };
+        const clean = cleanUrl(raw);
+        if (!clean) return { off: "invalidUrl" };
+        return { url: clean.url, repository: this.get("teamIndex.repository"), ref: this.get("teamIndex.ref"), hadPassword: clean.hadPassword };
+    }
+
+    /** True when an event changed a team index setting (they need no re-index: the engine re-attaches). */
+    affectsTeamIndex(e: vscode.ConfigurationChangeEvent): boolean {
+        return TEAM_INDEX_SECTIONS.some((s) => e.affectsConfiguration(s));
     }
 
     /** The most expensive change an event requires, or undefined when no setting of ours changed. */
@@ -165,6 +198,10 @@ function sanitize(key: keyof Settings, raw: unknown): Settings[keyof Settings] {
             return raw === "vector" || raw === "lexical" || raw === "hybrid" ? raw : "hybrid";
         case "results.max":
             return intFrom(raw, 20, 1, MAX_RESULTS_LIMIT);
+        case "teamIndex.url":
+        case "teamIndex.repository":
+        case "teamIndex.ref":
+            return typeof raw === "string" ? raw.trim() : "";
     }
 }
 

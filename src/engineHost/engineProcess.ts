@@ -9,7 +9,10 @@ import { rm } from "node:fs/promises";
 import { setPriority } from "node:os";
 import { SeekEngine } from "../core/engine";
 import { CoreError, isCoreError } from "../core/errors";
+import type { IndexIdentity } from "../core/store/indexStore";
+import { PostgresSource } from "../core/store/postgres/postgresSource";
 import { writerActive } from "../core/store/storeLock";
+import type { SharedSource } from "../core/teamIndex";
 import type { Logger } from "../core/types";
 import {
     LOG_LEVELS,
@@ -23,8 +26,10 @@ import {
     type WireError,
     type WireLogLevel,
 } from "./ipc";
+import { describeTeamIndex, scrub, withPassword, type WireTeamIndex } from "./teamIndexConfig";
 
 interface OpenEngine {
+    key: string;
     /** Read-only while another process (the CLI, an MCP server) holds the index's writer lock; see takeOver. */
     engine: SeekEngine;
     options: WireEngineOptions;
@@ -33,6 +38,10 @@ interface OpenEngine {
 }
 
 const engines = new Map<string, OpenEngine>();
+/** The team index per folder key, as the host last sent it; applied to whichever engine is open under the key. */
+const teams = new Map<string, WireTeamIndex>();
+/** Unsaved editors per folder key (folder-relative paths): the local side answers for them. */
+const unsaved = new Map<string, string[]>();
 /** Searches in flight per engine: a reader replaced by a writer is closed once its searches are done. */
 const inUse = new Map<SeekEngine, number>();
 /** How often a read-only engine checks whether the other process has let go of the index. */
@@ -160,6 +169,7 @@ async function takeOver(open: OpenEngine, signal: AbortSignal): Promise<void> {
             if (writer) {
                 const reader = open.engine;
                 open.engine = writer;
+                await applyTeam(open.key, writer);
                 logger.info(`the other process let go of the index at ${open.options.indexDir}; this window keeps it up to date now`);
                 while ((inUse.get(reader) ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
                 await reader.close().catch((e: unknown) => logger.warn(`closing the read-only index: ${String(e)}`));
@@ -183,13 +193,44 @@ async function using<T>(key: string, fn: (engine: SeekEngine) => Promise<T>): Pr
     }
 }
 
+/**
+ * Attaches the folder's team index to an engine (or detaches it): searches then answer from the team index with the
+ * local changes on top (core/teamIndex.ts). Connecting is lazy: the opener runs at the first search.
+ */
+async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
+    const team = teams.get(key);
+    if (!team) return engine.detachShared();
+    await engine.attachShared(teamOpener(team, engine.indexIdentity), { localPaths: () => unsaved.get(key) ?? [] });
+}
+
+/**
+ * Connects to the team index with the password put into the URL here and nowhere else. A failure to connect of any
+ * kind (database down, nothing published for this ref, another model, a rejected password, a newer schema) becomes
+ * "storeUnreachable": the local index answers, the user sees the reason once, and the team index is tried again
+ * after a pause (core/teamIndex.ts), so fixing the database or publishing the ref needs no action in the editor.
+ */
+function teamOpener(team: WireTeamIndex, identity: IndexIdentity): () => Promise<SharedSource> {
+    const key = { repo: team.repository, ref: team.ref };
+    return async () => {
+        try {
+            return await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
+        } catch (err) {
+            if (isCoreError(err, "cancelled")) throw err;
+            const why = err instanceof Error ? err.message : String(err);
+            const message = isCoreError(err, "storeUnreachable") ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
+            throw new CoreError("storeUnreachable", scrub(message, team.password));
+        }
+    };
+}
+
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, id: number, signal: AbortSignal) => Promise<ResultOf<M>> };
 
 const handlers: Handlers = {
     async open({ key, options }, _id, signal) {
         await closeEngine(key);
         const engine = await openShared(options, signal);
-        engines.set(key, { engine, options, work: new Set() });
+        engines.set(key, { key, engine, options, work: new Set() });
+        await applyTeam(key, engine);
         return engine.status();
     },
     async run({ key, priorityPaths }, id, signal) {
@@ -239,6 +280,21 @@ const handlers: Handlers = {
         await closeEngine(key);
         return null;
     },
+    async teamIndex({ key, team }) {
+        if (team) {
+            teams.set(key, team);
+            logger.info(`${key}: team index ${describeTeamIndex(team)}`);
+        } else if (teams.delete(key)) {
+            logger.info(`${key}: no team index; searching the local index`);
+        }
+        const open = engines.get(key);
+        if (open) await applyTeam(key, open.engine);
+        return null;
+    },
+    async localPaths({ key, paths }) {
+        unsaved.set(key, paths.filter((p): p is string => typeof p === "string"));
+        return null;
+    },
     async setLogLevel({ level }) {
         minLevel = LOG_LEVELS.indexOf(level);
         return null;
@@ -275,7 +331,8 @@ async function shutdown(code: number): Promise<void> {
 
 process.on("message", (msg: unknown) => {
     if (!isHostToChild(msg)) {
-        logger.warn(`dropped a malformed message from the host: ${JSON.stringify(msg)?.slice(0, 200)}`);
+        // Not the message itself: a request may carry the team index password.
+        logger.warn(`dropped a malformed message from the host (${typeof msg})`);
         return;
     }
     if (msg.kind === "cancel") inFlight.get(msg.id)?.abort();

@@ -8,6 +8,7 @@ import type { EngineOptions, SearchResult, SimilarTarget } from "../core/engine"
 import type { CoreErrorReason } from "../core/errors";
 import type { IndexReport } from "../core/indexReport";
 import type { IndexProgress, IndexStatus, SearchOptions, SkippedFile } from "../core/types";
+import type { WireTeamIndex } from "./teamIndexConfig";
 
 /** Engine options that cross the process boundary (no logger or injected embedder: they are not JSON). */
 export type WireEngineOptions = Omit<EngineOptions, "logger" | "embedder">;
@@ -33,6 +34,13 @@ export interface EngineMethods {
     /** Closes the engine, deletes its index directory and opens it again, empty. */
     reset: [{ key: string }, IndexStatus];
     close: [{ key: string }, null];
+    /**
+     * The team index a folder searches with its local changes on top (#12), or null for the local index alone. Kept
+     * per key across open, reset and a reader's takeover, so it may arrive before the folder's engine is open.
+     */
+    teamIndex: [{ key: string; team: WireTeamIndex | null }, null];
+    /** Folder-relative paths of unsaved editors: the local index answers for them whatever the team index holds. */
+    localPaths: [{ key: string; paths: string[] }, null];
     /** The least severe level forwarded to the host (trace lines are many; skip them unless asked for). */
     setLogLevel: [{ level: WireLogLevel }, null];
 }

@@ -42,6 +42,13 @@ export interface SearchOutcome {
     /** Set when every hit is weak (core/search/strength.ts): the sentence every surface shows above them. */
     weakNotice?: string;
     elapsedMs: number;
+    /**
+     * Which index answered, once per distinct answer over the folders: "local index", or a team index with the local
+     * changes on top ("shared index acme/api@main + local changes"; core/teamIndex.ts).
+     */
+    answeredBy: string[];
+    /** Set when a folder's team index could not be reached and its local index answered: the reason. */
+    sharedUnavailable?: string;
 }
 
 export class SearchService implements vscode.Disposable {
@@ -126,13 +133,16 @@ export class SearchService implements vscode.Disposable {
             .slice(0, top);
         const coverage = results.length === 0 ? 0 : results.reduce((s, [, r]) => s + r.coverage, 0) / results.length;
         const semanticCoverage = weightedSemanticCoverage(results);
-        const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, semanticCoverage, elapsedMs: Date.now() - started };
+        const answeredBy = [...new Set(results.map(([, r]) => r.answeredBy))];
+        const outcome: SearchOutcome = { seq: ++this.seq, source, query, hits, coverage, semanticCoverage, elapsedMs: Date.now() - started, answeredBy };
+        const unavailable = results.find(([, r]) => r.sharedUnavailable)?.[1].sharedUnavailable;
+        if (unavailable) outcome.sharedUnavailable = unavailable;
         if (similarTo) outcome.similarTo = similarTo;
         if (allWeak(hits.map((h) => h.strength?.value))) outcome.weakNotice = weakMatchesNotice(query, source);
         this.last = outcome;
         this.log.debug(
             `${source} "${query.slice(0, 80)}": ${hits.length} hits in ${outcome.elapsedMs} ms, coverage ${Math.round(coverage * 100)}%, ` +
-                `semantic ${Math.round(semanticCoverage * 100)}%`,
+                `semantic ${Math.round(semanticCoverage * 100)}%; answered by ${answeredBy.join(", ") || "no index"}`,
         );
         this.emitter.fire(outcome);
         return outcome;

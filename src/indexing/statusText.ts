@@ -71,3 +71,45 @@ export function stageLines(state: IndexStateDto): string[] {
     }
 }
 
+
+/** The team index as the status bar shows it (indexing/teamIndexService.ts). */
+export type TeamIndexState =
+    | { kind: "off"; off: "unset" | "restricted" | "invalidUrl" }
+    /** Set up; no search has run on it yet (it connects at the first search). */
+    | { kind: "configured"; namespaces: string[]; url: string }
+    /** The last search was answered by it (`answeredBy`: the core's labels, one per folder). */
+    | { kind: "answered"; namespaces: string[]; url: string; answeredBy: string[] }
+    /** The last search fell back to the local index; `reason` is the core's one sentence. */
+    | { kind: "unavailable"; namespaces: string[]; url: string; reason: string };
+
+/** "shared index acme/api@main + local changes" (the core's label) in the words the settings and README use. */
+export function answeredByText(label: string): string {
+    return label.replace(/^shared index /, "team index ");
+}
+
+/** The team index status bar item: text, Markdown tooltip, and whether it warns; undefined hides it. */
+export function teamIndexStatus(state: TeamIndexState): { text: string; tooltip: string; warning: boolean } | undefined {
+    const where = state.kind === "off" ? "" : `${state.namespaces.join(", ")} at \`${state.url}\``;
+    switch (state.kind) {
+        case "off":
+            if (state.off === "restricted") {
+                return { text: "$(shield) Seek team index off", tooltip: "**Seek team index**\n\nNot used in Restricted Mode: searches answer from your local index. Trust the workspace to use the team index.", warning: false };
+            }
+            if (state.off === "invalidUrl") {
+                return { text: "$(warning) Seek team index", tooltip: "**Seek team index**\n\n`seek.teamIndex.url` is not a `postgres://` URL: searches answer from your local index.", warning: true };
+            }
+            return undefined;
+        case "configured":
+            return { text: "$(database) Seek team index", tooltip: `**Seek team index**\n\nTeam index ${where}, with your local changes on top. It connects at the first search.`, warning: false };
+        case "answered": {
+            const by = [...new Set(state.answeredBy.map(answeredByText))].join("; ");
+            return { text: "$(database) Seek team index", tooltip: `**Seek team index**\n\nLast search answered by ${by}.\n\nTeam index ${where}.`, warning: false };
+        }
+        case "unavailable":
+            return {
+                text: "$(warning) Seek team index offline",
+                tooltip: `**Seek team index**\n\n${state.reason}.\n\nSearches answer from your local index until the team index is back; Seek tries it again every few seconds.`,
+                warning: true,
+            };
+    }
+}
