@@ -14,6 +14,7 @@ import { SeekEngine } from "./core/engine";
 import { CoreError } from "./core/errors";
 import { indexLocation, removeLegacyIndex } from "./core/indexLocation";
 import { serveMcpOverStdio } from "./mcp/serveStdio";
+import { attachStore, publishToStore, storeStatus } from "./cli/storeCommands";
 import type { IndexProgress, SearchOptions } from "./core/types";
 
 /** The folder's index at the location every front end shares (core/indexLocation.ts): the extension's is the CLI's. */
@@ -43,7 +44,9 @@ async function refresh(engine: SeekEngine, args: CliArgs, signal: AbortSignal): 
     const printer = new ProgressPrinter(!args.json || args.command === "index");
     let last: IndexProgress | undefined;
     // search --no-wait: the keyword stage makes the whole folder searchable; the embeddings can wait for a later run.
-    const semantic = !(args.command === "search" && args.noWait);
+    // With a team index, search and similar embed nothing locally: the team index has the vectors, and files that
+    // differ from it are matched by keyword until `seek index` embeds them.
+    const semantic = !(args.command === "search" && args.noWait) && !(args.store && args.command !== "index");
     for await (const p of engine.run({ signal, semantic })) {
         printer.update(p);
         last = p;
@@ -100,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.command === "mcp") return serveMcpOverStdio({ folder, open: (readOnly) => openEngine(args, folder, readOnly), logger: stderrLogger(args.verbose) });
     const indexDir = args.indexDir ? resolve(args.indexDir) : defaultIndexDir(folder, args);
     // Opening an engine creates the index directory: asking about a folder must not leave one behind.
-    if (args.command === "status" && !existsSync(indexDir)) {
+    if (args.command === "status" && !args.store && !existsSync(indexDir)) {
         process.stdout.write(args.json ? `${JSON.stringify(notIndexedStatus())}\n` : `${formatNotIndexed(folder)}\n`);
         return 0;
     }
@@ -121,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write("seek: the index was damaged; it was moved aside (corrupt-*) and is being rebuilt\n");
     }
     try {
+        if (args.store && (args.command === "search" || args.command === "similar")) await attachStore(engine, args, folder, stderrLogger(args.verbose));
         const run = args.command === "status" || engine.readOnly ? undefined : await refresh(engine, args, controller.signal);
+        const published = args.store && args.command === "index" ? await publishToStore(engine, args, folder, indexDir, stderrLogger(args.verbose)) : undefined;
         if (args.command === "index") {
             const s = engine.status();
             const skips = engine.skipSummary();
@@ -129,12 +134,14 @@ async function main(argv: string[]): Promise<number> {
             const embeddedChunks = run?.chunksEmbedded ?? 0;
             // Of the chunks this run stored: how many the model embedded, how many the embedding cache answered.
             const { embedded: modelEmbedded, cached: cacheHits } = engine.embedStats();
-            if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks, modelEmbedded, cacheHits })}\n`);
+            if (args.json) process.stdout.write(`${JSON.stringify({ ...s, skipped, embeddedChunks, modelEmbedded, cacheHits, ...(published && { published }) })}\n`);
             else process.stdout.write(`${formatIndexed(s, skips)}\n`);
         } else if (args.command === "search") {
             await runSearch(engine, args, controller.signal);
         } else if (args.command === "similar") {
             await runSimilar(engine, args, controller.signal);
+        } else if (args.store) {
+            process.stdout.write(`${await storeStatus(engine, args, folder, stderrLogger(args.verbose))}\n`);
         } else {
             const s = engine.status();
             process.stdout.write(args.json ? `${JSON.stringify({ indexed: true, ...s })}\n` : `${formatStatus(s, folder)}\n`);

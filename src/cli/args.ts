@@ -9,6 +9,9 @@ export const USAGE = `Usage:
   seek mcp     <folder>    (an MCP server on stdin/stdout for coding agents: tools search, find_similar, status)
 
 Every command accepts --index-dir <dir>, --model <id|dir>, --threads N and --verbose.
+Team index (PostgreSQL): index, search, similar and status accept --store <postgres-url> (or SEEK_STORE_URL),
+  --repo <id> and --ref <name> (default: from git, else the folder's name and "main"); index also --wait
+  (wait for another writer of the same repo and ref instead of failing).
 Exit codes: 0 ok, 2 usage error, 1 other error.`;
 
 export type Command = "index" | "search" | "similar" | "status" | "mcp";
@@ -29,12 +32,18 @@ export interface CliArgs {
     task: "auto" | "code" | "docs";
     queries?: string;
     threads?: number;
+    /** Team index URL (--store, else SEEK_STORE_URL): index publishes to it, search/similar/status read from it. */
+    store?: string;
+    repo?: string;
+    ref?: string;
+    /** index --store: wait for another writer of the namespace instead of failing. */
+    wait: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(["--model", "--index-dir", "--top", "--mode", "--task", "--queries", "--threads"]);
-const BOOLEAN_FLAGS = new Set(["--json", "--verbose", "--no-instructions", "--no-wait"]);
+const VALUE_FLAGS = new Set(["--model", "--index-dir", "--top", "--mode", "--task", "--queries", "--threads", "--store", "--repo", "--ref"]);
+const BOOLEAN_FLAGS = new Set(["--json", "--verbose", "--no-instructions", "--no-wait", "--wait"]);
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
     if (!(allowed as readonly string[]).includes(value)) {
@@ -93,12 +102,19 @@ export function parseArgs(argv: string[]): CliArgs {
         task: oneOf("--task", values.get("--task") ?? "auto", ["auto", "code", "docs"] as const),
         queries: values.get("--queries"),
         threads: values.has("--threads") ? positiveInt("--threads", values.get("--threads")!) : undefined,
+        // The environment names the team index of every command but mcp (which serves the folder's own index).
+        store: values.get("--store") ?? ((cmd !== "mcp" && process.env.SEEK_STORE_URL) || undefined),
+        repo: values.get("--repo"),
+        ref: values.get("--ref"),
+        wait: flags.has("--wait"),
     };
     validate(args);
     return args;
 }
 
 function validate(a: CliArgs): void {
+    if (!a.store && (a.repo !== undefined || a.ref !== undefined || a.wait)) throw new UsageError("--repo, --ref and --wait need --store <url>");
+    if (a.store && a.command === "mcp") throw new UsageError("mcp does not take --store");
     if (a.command === "search") {
         if (a.queries && a.positional.length > 0) throw new UsageError("give either a query or --queries, not both");
         if (!a.queries && a.positional.length !== 1) throw new UsageError('search needs exactly one "<query>" (quote it)');

@@ -23,6 +23,8 @@ export interface NamespaceRow extends NamespaceKey {
     embedded: number;
     files: number;
     generation: number;
+    /** When the last publish transaction committed. */
+    updatedAt: Date;
 }
 
 type Queryable = Pick<pg.ClientBase, "query">;
@@ -52,7 +54,7 @@ export function sameIdentity(a: IndexIdentity, b: IndexIdentity): boolean {
 }
 
 const SELECT_NAMESPACE = `SELECT n.id, n.repo, n.ref, n.model_id, n.dimensions, n.instruction_set, n.chunker_version,
-        n.chunk_count, n.token_count, n.embedded_count, n.generation, (SELECT count(*) FROM seek_files f WHERE f.ns = n.id) AS files
+        n.chunk_count, n.token_count, n.embedded_count, n.generation, n.updated_at, (SELECT count(*) FROM seek_files f WHERE f.ns = n.id) AS files
     FROM seek_namespaces n WHERE n.repo = $1 AND n.ref = $2`;
 
 /** The namespace's row, or undefined when nothing was ever published there. */
@@ -70,6 +72,7 @@ export async function findNamespace(db: Queryable, key: NamespaceKey): Promise<N
         embedded: Number(r.embedded_count),
         files: Number(r.files),
         generation: Number(r.generation),
+        updatedAt: r.updated_at,
     };
 }
 

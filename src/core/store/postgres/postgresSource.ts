@@ -61,6 +61,11 @@ export class PostgresSource implements SearchSource {
         this.ns = await reachable(this.url, () => readableNamespace(this.pool, this.key, this.identity));
     }
 
+    /** The namespace as of the last open or refresh: key, identity, totals, last publish. */
+    get namespace(): Readonly<NamespaceRow> {
+        return this.ns;
+    }
+
     async close(): Promise<void> {
         await this.pool.end();
     }
