@@ -41,8 +41,8 @@ export function cleanUrl(raw: string): { url: string; hadPassword: boolean } | u
 export function withPassword(url: string, password: string | undefined): string {
     if (!password) return url;
     const u = new URL(url);
-    // URL encodes what a userinfo password may not hold (@, :, /, %), and node-postgres decodes it again.
-    u.password = password;
+    // Encoded in full: the URL setter leaves '%' as it is, and node-postgres decodeURIComponent()s the password.
+    u.password = encodeURIComponent(password);
     return u.toString();
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The editor's team index settings (#12): the namespace defaults from git (shared with `seek index --store`), the
+ * URL without a password, the password put in only at connect time and scrubbed from messages, and the status bar
+ * words for each state.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "pg-connection-string";
+import { cleanUrl, defaultNamespace, repositoryOfRemote, scrub, withPassword } from "../../src/engineHost/teamIndexConfig";
+import { answeredByText, teamIndexStatus } from "../../src/indexing/statusText";
+
+test("a remote URL gives owner/name in every form git writes", () => {
+    for (const remote of [
+        "https://github.com/acme/api.git",
+        "https://github.com/acme/api",
+        "git@github.com:acme/api.git",
+        "ssh://git@github.com:22/acme/api.git",
+        "https://user@gitlab.example.com/group/acme/api.git/",
+    ]) {
+        assert.equal(repositoryOfRemote(remote), "acme/api", remote);
+    }
+});
+
+test("the namespace comes from the origin remote and the branch, else the folder name and main", () => {
+    const dir = mkdtempSync(join(tmpdir(), "seek-ns-"));
+    try {
+        const repo = join(dir, "checkout");
+        mkdirSync(join(repo, ".git"), { recursive: true });
+        writeFileSync(join(repo, ".git", "HEAD"), "ref: refs/heads/feature/x\n");
+        writeFileSync(join(repo, ".git", "config"), '[core]\n\tbare = false\n[remote "upstream"]\n\turl = git@h:other/thing.git\n[remote "origin"]\n\turl = git@github.com:acme/api.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
+        assert.deepEqual(defaultNamespace(repo), { repository: "acme/api", ref: "feature/x" });
+        // Detached HEAD, no origin: the folder's name and main.
+        writeFileSync(join(repo, ".git", "HEAD"), "0123456789abcdef0123456789abcdef01234567\n");
+        writeFileSync(join(repo, ".git", "config"), "[core]\n\tbare = false\n");
+        assert.deepEqual(defaultNamespace(repo), { repository: "checkout", ref: "main" });
+        const plain = join(dir, "plain-folder");
+        mkdirSync(plain);
+        assert.deepEqual(defaultNamespace(plain), { repository: "plain-folder", ref: "main" });
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("the settings URL loses any password; the engine's URL gets the stored one, encoded", () => {
+    assert.deepEqual(cleanUrl(" postgres://reader:hunter2@db:5432/seek?sslmode=require "), { url: "postgres://reader@db:5432/seek?sslmode=require", hadPassword: true });
+    assert.deepEqual(cleanUrl("postgresql://reader@db/seek"), { url: "postgresql://reader@db/seek", hadPassword: false });
+    assert.equal(cleanUrl("mysql://db/seek"), undefined);
+    assert.equal(cleanUrl("not a url"), undefined);
+    const password = "p@ss:w/rd% é!*()#?&=";
+    const url = withPassword("postgres://reader@db:5432/seek?sslmode=verify-full", password);
+    // What node-postgres reads back from the URL is the password as stored.
+    assert.equal(parse(url).password, password);
+    assert.equal(parse(url).user, "reader");
+    assert.equal(parse(url).database, "seek");
+    assert.equal(withPassword("postgres://reader@db/seek", undefined), "postgres://reader@db/seek");
+});
+
+test("scrub removes the password as given and URL-encoded", () => {
+    assert.equal(scrub("failed for p@ss and p%40ss", "p@ss"), "failed for *** and ***");
+    assert.equal(scrub("nothing here", undefined), "nothing here");
+});
+
+test("the status bar names the index that answered and warns while the team index is down", () => {
+    assert.equal(teamIndexStatus({ kind: "off", off: "unset" }), undefined);
+    assert.match(teamIndexStatus({ kind: "off", off: "restricted" })!.tooltip, /Restricted Mode/);
+    const answered = teamIndexStatus({ kind: "answered", namespaces: ["acme/api@main"], url: "postgres://r@db/seek", answeredBy: ["shared index acme/api@main + local changes"] })!;
+    assert.equal(answered.warning, false);
+    assert.match(answered.tooltip, /answered by team index acme\/api@main \+ local changes/);
+    const down = teamIndexStatus({ kind: "unavailable", namespaces: ["acme/api@main"], url: "postgres://r@db/seek", reason: "The team index at postgres://r@db/seek cannot be reached (ECONNREFUSED)" })!;
+    assert.equal(down.warning, true);
+    assert.match(down.text, /offline/);
+    assert.match(down.tooltip, /ECONNREFUSED/);
+    assert.equal(answeredByText("local index"), "local index");
+});
