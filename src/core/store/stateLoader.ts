@@ -102,6 +102,8 @@ export function loadChunksInto(
     } finally {
         stmt.finalize();
     }
+    // The loaded postings into the exactly-sized base (a reader's small catch-up stays in the tail; see trim).
+    terms.trim();
     return after;
 }
 

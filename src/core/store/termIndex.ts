@@ -15,6 +15,15 @@
  * Chunks get dense document numbers in the order they are added, which is chunk-id order (ids only grow), so a
  * chunk id is found by binary search and ties break by id. Removal marks a document dead; its postings are
  * dropped when dead postings outnumber live ones (compaction renumbers the documents).
+ *
+ * Memory (a posting is two uint32 words: document, packed field counts). Most tokens have a handful of postings, so
+ * nothing here is an object per token: token-indexed typed arrays point into two shared stores.
+ * - The base: every token's postings back to back in one array, exactly sized (no slack), with a start and a count
+ *   per token. {@link TermIndex.trim} (after loading an index) and compaction build it.
+ * - The tail, for postings added since: per token a chain of slices in fixed-size pages (a slice holds as many
+ *   postings as the token had before it, 1 to {@link MAX_SLICE}, then a link word), so growing a list never copies
+ *   it, never leaves a hole, and never reallocates a large array; a page is 256 KiB.
+ * A token's postings are its base run, then its slices, all in document order.
  */
 import { decodeTerms, FIELDS } from "./chunkTerms";
 import { TermDictionary } from "./termDictionary";
@@ -48,15 +57,51 @@ interface Scoring {
     lengthSlope: number;
 }
 
-/** Growable postings of one token: [doc, packedCounts, doc, packedCounts, ...] in document order. */
-interface Postings {
-    data: Uint32Array;
-    length: number;
+/** Words per tail page (256 KiB). A slice never crosses a page. */
+const PAGE_BITS = 16;
+const PAGE_WORDS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_WORDS - 1;
+/** Largest slice, in postings: a long list wastes at most this much of its last slice. */
+const MAX_SLICE = 256;
+
+/** Capacity (postings) of the slice that follows `count` postings already in the tail. */
+function sliceCapacity(count: number): number {
+    return count < 1 ? 1 : count > MAX_SLICE ? MAX_SLICE : count;
+}
+
+/** What the postings take, for benchmarks and tests. */
+export interface TermIndexMemory {
+    tokens: number;
+    postings: number;
+    /** Postings in the exactly-sized base. */
+    basePostings: number;
+    /** Postings in tail slices (added since the last trim or compaction). */
+    tailPostings: number;
+    /** Bytes of the base, the tail pages and the per-token and per-document arrays. */
+    postingBytes: number;
+    tokenBytes: number;
+    docBytes: number;
 }
 
 export class TermIndex {
     readonly dictionary = new TermDictionary();
-    private postings: (Postings | undefined)[] = [];
+    // Per token (index = token id): base run start (in words) and length (postings); tail head slice address, next
+    // free slot address, postings in the tail; live document frequency cache (see documentFrequency).
+    private baseStart = new Uint32Array(1024);
+    private baseLen = new Uint32Array(1024);
+    private tailHead = new Uint32Array(1024);
+    private tailNext = new Uint32Array(1024);
+    private tailLen = new Uint32Array(1024);
+    private dfCache = new Uint32Array(1024);
+    private dfEpoch = new Uint32Array(1024);
+    private tokenCap = 1024;
+    private base = new Uint32Array(0);
+    private pages: Uint32Array[] = [];
+    /** Next free word address in the tail pages (address 0 is never a slice: 0 means "none"). */
+    private pageTop = 1;
+    private tailPostings = 0;
+    /** Bumped by every removal: a cached live document frequency of an older epoch is stale. */
+    private epoch = 1;
     private docIds = new Float64Array(1024);
     private docLength = new Uint32Array(1024);
     private docTerms = new Uint32Array(1024);
@@ -82,6 +127,9 @@ export class TermIndex {
         const words = decodeTerms(blob);
         if (!words) return false;
         if (this.docCount > 0 && id <= this.docIds[this.docCount - 1]) throw new Error(`term index: chunk ${id} added out of order`);
+        let maxToken = 0;
+        for (let i = 1; i < words.length; i += 2) if (words[i] > maxToken) maxToken = words[i];
+        this.ensureTokens(maxToken + 1);
         this.ensureDocs(this.docCount + 1);
         const doc = this.docCount++;
         this.docIds[doc] = id;
@@ -104,17 +152,55 @@ export class TermIndex {
         this.totalTokens -= this.docLength[doc];
         this.livePostings -= this.docTerms[doc];
         this.deadPostings += this.docTerms[doc];
-        if (this.deadPostings >= MIN_DEAD_TO_COMPACT && this.deadPostings > this.livePostings) this.compact();
+        this.epoch++;
+        if (this.deadPostings >= MIN_DEAD_TO_COMPACT && this.deadPostings > this.livePostings) this.rebuild(true);
     }
 
-    /** Live chunks holding a token (0 for an unknown one). */
+    /**
+     * Moves every posting into the exactly-sized base (dead documents' too: dropping them renumbers, which only
+     * compaction does), freeing the tail pages. Call it once a batch of adds is over, e.g. after loading an index;
+     * it costs a pass over all postings, so it is skipped while the tail is small next to the base.
+     */
+    trim(force = false): void {
+        if (this.tailPostings === 0) return;
+        if (!force && this.tailPostings * 4 < this.base.length / 2) return;
+        this.rebuild(false);
+    }
+
+    /**
+     * Live chunks holding a token (0 for an unknown one). Without removals that is the length of its postings;
+     * after one, the live ones are counted once and the count kept until the next removal (a query asks twice: for
+     * its common-term analysis and for the idf of each scored token).
+     */
     documentFrequency(tokenId: number | undefined): number {
-        const p = tokenId === undefined ? undefined : this.postings[tokenId];
-        if (!p) return 0;
-        if (this.deadPostings === 0) return p.length / 2;
+        if (tokenId === undefined || tokenId >= this.tokenCap) return 0;
+        const all = this.baseLen[tokenId] + this.tailLen[tokenId];
+        if (this.deadPostings === 0 || all === 0) return all;
+        if (this.dfEpoch[tokenId] === this.epoch) return this.dfCache[tokenId];
         let n = 0;
-        for (let i = 0; i < p.length; i += 2) n += this.alive[p.data[i]];
+        const alive = this.alive;
+        this.forEachRun(tokenId, (data, from, to) => {
+            for (let i = from; i < to; i += 2) n += alive[data[i]];
+        });
+        this.dfCache[tokenId] = n;
+        this.dfEpoch[tokenId] = this.epoch;
         return n;
+    }
+
+    /** Sizes of the postings' storage (for benchmarks and tests). */
+    memoryStats(): TermIndexMemory {
+        let tokens = 0;
+        for (let t = 0; t < this.tokenCap; t++) if (this.baseLen[t] + this.tailLen[t] > 0) tokens++;
+        const basePostings = this.base.length / 2;
+        return {
+            tokens,
+            postings: basePostings + this.tailPostings,
+            basePostings,
+            tailPostings: this.tailPostings,
+            postingBytes: this.base.byteLength + this.pages.length * PAGE_WORDS * 4,
+            tokenBytes: this.tokenCap * 4 * 7,
+            docBytes: this.docIds.length * (8 + 4 + 4 + 1 + 8 + 8 + 2 + 1),
+        };
     }
 
     /**
@@ -132,7 +218,7 @@ export class TermIndex {
         };
         const touched: number[] = [];
         for (const group of groups) {
-            if (group.length === 0 || group.some((t) => t === undefined || !this.postings[t])) continue;
+            if (group.length === 0 || group.some((t) => !this.hasPostings(t))) continue;
             if (group.length === 1) this.scoreToken(group[0]!, scoring, touched);
             else this.scoreAllOf(group as number[], scoring, touched);
         }
@@ -144,6 +230,10 @@ export class TermIndex {
         return best;
     }
 
+    private hasPostings(token: number | undefined): token is number {
+        return token !== undefined && token < this.tokenCap && this.baseLen[token] + this.tailLen[token] > 0;
+    }
+
     /** ln((N - n + 0.5) / (n + 0.5)) for a token in n of N live chunks, floored (FTS5 clamps common terms). */
     private idf(token: number): number {
         const n = this.documentFrequency(token);
@@ -151,43 +241,69 @@ export class TermIndex {
         return v > 0 ? v : IDF_FLOOR;
     }
 
+    /**
+     * Calls `fn(data, from, to)` for each contiguous run of a token's postings, in document order: words
+     * [from, to) of `data` hold [doc, packedCounts] pairs.
+     */
+    private forEachRun(token: number, fn: (data: Uint32Array, from: number, to: number) => void): void {
+        const baseLen = this.baseLen[token];
+        if (baseLen > 0) {
+            const from = this.baseStart[token];
+            fn(this.base, from, from + baseLen * 2);
+        }
+        const len = this.tailLen[token];
+        let addr = this.tailHead[token];
+        for (let done = 0; done < len; ) {
+            const cap = sliceCapacity(done);
+            const page = this.pages[addr >>> PAGE_BITS];
+            const off = addr & PAGE_MASK;
+            const n = Math.min(cap, len - done);
+            fn(page, off, off + n * 2);
+            done += n;
+            if (done < len) addr = page[off + cap * 2];
+        }
+    }
+
     /** Adds one token's BM25 part to every live chunk holding it (the common case: a group of one). */
     private scoreToken(token: number, s: Scoring, touched: number[]): void {
-        const p = this.postings[token]!;
-        const data = p.data;
         const idf = this.idf(token) * (K1 + 1);
         const [w0, w1, w2, w3] = s.weights;
         const { alive, score, matched, docLength } = this;
-        for (let i = 0; i < p.length; i += 2) {
-            const doc = data[i];
-            if (alive[doc] === 0) continue;
-            const packed = data[i + 1];
-            const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
-            score[doc] += (idf * f) / (f + s.lengthBase + s.lengthSlope * docLength[doc]);
-            if (matched[doc] === 0) {
-                matched[doc] = 1;
-                touched.push(doc);
+        const { lengthBase, lengthSlope } = s;
+        this.forEachRun(token, (data, from, to) => {
+            for (let i = from; i < to; i += 2) {
+                const doc = data[i];
+                if (alive[doc] === 0) continue;
+                const packed = data[i + 1];
+                const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
+                score[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
+                if (matched[doc] === 0) {
+                    matched[doc] = 1;
+                    touched.push(doc);
+                }
             }
-        }
+        });
     }
 
     /** Adds the parts of an AND group only to the chunks holding every token of it. */
     private scoreAllOf(tokens: number[], s: Scoring, touched: number[]): void {
         const [w0, w1, w2, w3] = s.weights;
         const { alive, groupHits, groupSum, docLength } = this;
+        const { lengthBase, lengthSlope } = s;
         const groupTouched: number[] = [];
         for (const token of tokens) {
-            const p = this.postings[token]!;
             const idf = this.idf(token) * (K1 + 1);
-            for (let i = 0; i < p.length; i += 2) {
-                const doc = p.data[i];
-                if (alive[doc] === 0) continue;
-                const packed = p.data[i + 1];
-                const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
-                if (groupHits[doc] === 0) groupTouched.push(doc);
-                groupHits[doc]++;
-                groupSum[doc] += (idf * f) / (f + s.lengthBase + s.lengthSlope * docLength[doc]);
-            }
+            this.forEachRun(token, (data, from, to) => {
+                for (let i = from; i < to; i += 2) {
+                    const doc = data[i];
+                    if (alive[doc] === 0) continue;
+                    const packed = data[i + 1];
+                    const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
+                    if (groupHits[doc] === 0) groupTouched.push(doc);
+                    groupHits[doc]++;
+                    groupSum[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
+                }
+            });
         }
         for (const doc of groupTouched) {
             if (groupHits[doc] === tokens.length) {
@@ -234,18 +350,53 @@ export class TermIndex {
         return undefined;
     }
 
+    /** Appends a posting to a token's tail, starting a new slice when the current one is full. */
     private append(token: number, doc: number, packed: number): void {
-        let p = this.postings[token];
-        if (!p) {
-            p = { data: new Uint32Array(4), length: 0 };
-            this.postings[token] = p;
-        } else if (p.length + 2 > p.data.length) {
-            const grown = new Uint32Array(p.data.length * 2);
-            grown.set(p.data);
-            p.data = grown;
+        const len = this.tailLen[token];
+        let addr = this.tailNext[token];
+        if (len === 0 || isSliceEnd(len)) {
+            const fresh = this.allocSlice(sliceCapacity(len));
+            // The full slice's link word is where its next posting would have gone.
+            if (len === 0) this.tailHead[token] = fresh;
+            else this.pages[addr >>> PAGE_BITS][addr & PAGE_MASK] = fresh;
+            addr = fresh;
         }
-        p.data[p.length++] = doc;
-        p.data[p.length++] = packed;
+        const page = this.pages[addr >>> PAGE_BITS];
+        const off = addr & PAGE_MASK;
+        page[off] = doc;
+        page[off + 1] = packed;
+        this.tailNext[token] = addr + 2;
+        this.tailLen[token] = len + 1;
+        this.tailPostings++;
+        // A new posting of a live document: a cached live count of this epoch stays right by counting it.
+        if (this.dfEpoch[token] === this.epoch) this.dfCache[token]++;
+    }
+
+    /** Address of a new slice of `capacity` postings (plus its link word), on a fresh page if this one is too full. */
+    private allocSlice(capacity: number): number {
+        const words = capacity * 2 + 1;
+        if ((this.pageTop & PAGE_MASK) + words > PAGE_WORDS || this.pages.length === 0) {
+            this.pageTop = this.pages.length << PAGE_BITS;
+            this.pages.push(new Uint32Array(PAGE_WORDS));
+            // Address 0 means "no slice".
+            if (this.pageTop === 0) this.pageTop = 1;
+        }
+        const addr = this.pageTop;
+        this.pageTop += words;
+        return addr;
+    }
+
+    private ensureTokens(n: number): void {
+        if (n <= this.tokenCap) return;
+        const cap = Math.max(n, this.tokenCap * 2);
+        this.baseStart = grow(this.baseStart, new Uint32Array(cap));
+        this.baseLen = grow(this.baseLen, new Uint32Array(cap));
+        this.tailHead = grow(this.tailHead, new Uint32Array(cap));
+        this.tailNext = grow(this.tailNext, new Uint32Array(cap));
+        this.tailLen = grow(this.tailLen, new Uint32Array(cap));
+        this.dfCache = grow(this.dfCache, new Uint32Array(cap));
+        this.dfEpoch = grow(this.dfEpoch, new Uint32Array(cap));
+        this.tokenCap = cap;
     }
 
     private ensureDocs(n: number): void {
@@ -261,37 +412,79 @@ export class TermIndex {
         this.matched = new Uint8Array(cap);
     }
 
-    /** Drops dead documents and their postings, renumbering the live ones densely (order kept). */
-    private compact(): void {
-        const renumber = new Int32Array(this.docCount).fill(-1);
-        let next = 0;
-        for (let doc = 0; doc < this.docCount; doc++) {
-            if (!this.alive[doc]) continue;
-            renumber[doc] = next;
-            this.docIds[next] = this.docIds[doc];
-            this.docLength[next] = this.docLength[doc];
-            this.docTerms[next] = this.docTerms[doc];
-            this.alive[next] = 1;
-            next++;
-        }
-        this.alive.fill(0, next, this.docCount);
-        this.docCount = next;
-        for (let t = 0; t < this.postings.length; t++) {
-            const p = this.postings[t];
-            if (!p) continue;
-            let w = 0;
-            for (let r = 0; r < p.length; r += 2) {
-                const doc = renumber[p.data[r]];
-                if (doc < 0) continue;
-                p.data[w++] = doc;
-                p.data[w++] = p.data[r + 1];
+    /**
+     * Writes every token's postings (base run, then tail slices) back to back into a new exactly-sized base and
+     * drops the tail pages. With `dropDead`, dead documents' postings go too and the live documents are renumbered
+     * densely, order kept (compaction).
+     */
+    private rebuild(dropDead: boolean): void {
+        let renumber: Int32Array | undefined;
+        if (dropDead) {
+            renumber = new Int32Array(this.docCount).fill(-1);
+            let next = 0;
+            for (let doc = 0; doc < this.docCount; doc++) {
+                if (!this.alive[doc]) continue;
+                renumber[doc] = next;
+                this.docIds[next] = this.docIds[doc];
+                this.docLength[next] = this.docLength[doc];
+                this.docTerms[next] = this.docTerms[doc];
+                this.alive[next] = 1;
+                next++;
             }
-            p.length = w;
-            if (w === 0) this.postings[t] = undefined;
-            else if (w * 4 < p.data.length) p.data = p.data.slice(0, Math.max(4, w * 2));
+            this.alive.fill(0, next, this.docCount);
+            this.docCount = next;
         }
-        this.deadPostings = 0;
+        const keep = (doc: number) => renumber === undefined || renumber[doc] >= 0;
+        let total = 0;
+        for (let t = 0; t < this.tokenCap; t++) {
+            if (this.baseLen[t] + this.tailLen[t] === 0) continue;
+            let n = 0;
+            if (renumber === undefined) n = this.baseLen[t] + this.tailLen[t];
+            else this.forEachRun(t, (data, from, to) => {
+                for (let i = from; i < to; i += 2) if (keep(data[i])) n++;
+            });
+            total += n;
+        }
+        const base = new Uint32Array(total * 2);
+        let w = 0;
+        for (let t = 0; t < this.tokenCap; t++) {
+            if (this.baseLen[t] + this.tailLen[t] === 0) continue;
+            const start = w;
+            this.forEachRun(t, (data, from, to) => {
+                for (let i = from; i < to; i += 2) {
+                    const doc = data[i];
+                    if (renumber === undefined) {
+                        base[w++] = doc;
+                        base[w++] = data[i + 1];
+                    } else if (renumber[doc] >= 0) {
+                        base[w++] = renumber[doc];
+                        base[w++] = data[i + 1];
+                    }
+                }
+            });
+            this.baseStart[t] = start;
+            this.baseLen[t] = (w - start) / 2;
+        }
+        this.base = base;
+        this.pages = [];
+        this.pageTop = 1;
+        this.tailHead.fill(0);
+        this.tailNext.fill(0);
+        this.tailLen.fill(0);
+        this.tailPostings = 0;
+        if (dropDead) {
+            this.deadPostings = 0;
+            // Document numbers changed: no cached count may survive.
+            this.epoch++;
+        }
     }
+}
+
+/** True when a tail of `len` postings has just filled its last slice (the slices hold 1, 1, 2, 4, ... MAX_SLICE, MAX_SLICE, ...). */
+function isSliceEnd(len: number): boolean {
+    // Capacities sum to 1, 2, 4, ..., 2 * MAX_SLICE, then grow by MAX_SLICE.
+    if (len <= 2 * MAX_SLICE) return (len & (len - 1)) === 0;
+    return len % MAX_SLICE === 0;
 }
 
 function grow<T extends Float64Array | Uint32Array | Uint8Array>(from: T, to: T): T {
