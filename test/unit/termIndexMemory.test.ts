@@ -109,6 +109,16 @@ describe("TermIndex storage", () => {
         assertSame(index.search([[1, 2]], 5), reference(docs, [[1, 2]], 5), "base AND");
     });
 
+    it("slices that fill a page to its last word continue on a new page", () => {
+        // One posting per token: 3-word slices, and the first page's 65,535 free words hold exactly 21,845 of them.
+        const docs: Doc[] = Array.from({ length: 30_000 }, (_, i) => ({ id: i + 1, terms: new Map([[i + 1, 1]]), length: 1 }));
+        const index = new TermIndex();
+        for (const d of docs) assert.ok(index.add(d.id, blob(d)));
+        for (const t of [2, 21_845, 21_846, 21_847, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `token ${t}`);
+        index.trim();
+        for (const t of [21_846, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `trimmed ${t}`);
+    });
+
     it("answers the same from tail slices, the trimmed base, and both (adds after a trim), with removals in between", () => {
         const docs = randomDocs(3000, 400, 5);
         const index = new TermIndex();

@@ -375,7 +375,8 @@ export class TermIndex {
     /** Address of a new slice of `capacity` postings (plus its link word), on a fresh page if this one is too full. */
     private allocSlice(capacity: number): number {
         const words = capacity * 2 + 1;
-        if ((this.pageTop & PAGE_MASK) + words > PAGE_WORDS || this.pages.length === 0) {
+        // A page that is full to the last word leaves pageTop at the start of a page not allocated yet.
+        if (this.pageTop >>> PAGE_BITS >= this.pages.length || (this.pageTop & PAGE_MASK) + words > PAGE_WORDS) {
             this.pageTop = this.pages.length << PAGE_BITS;
             this.pages.push(new Uint32Array(PAGE_WORDS));
             // Address 0 means "no slice".
