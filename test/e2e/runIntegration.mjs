@@ -9,10 +9,17 @@
 // Options: --no-setup (scripts/e2e/setup.sh already ran), --no-build. Env: SEEK_INTEGRATION_SUITE (suite module),
 // SEEK_INTEGRATION_WORKSPACE (folder to copy and open; default test/fixtures/workspace),
 // SEEK_EXTHOST_TIMEOUT_MS (default 600000).
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+// A throwaway PostgreSQL + pgvector (scripts/pgserver.mjs) runs beside code-server for the team index suite
+// (test/integration/teamIndex.test.ts): its URL, data folder and port reach the extension host as SEEK_TEST_PG_URL,
+// SEEK_TEST_PG_DIR and SEEK_TEST_PG_PORT (the suite stops and restarts it), or SEEK_TEST_PG_ERROR when it could not
+// start; it is destroyed with the run. The suite's team index password (SEEK_TEST_TEAM_PASSWORD, random per run)
+// must appear in no log of the run: the runner checks every file under the user-data logs and code-server's log.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import * as cs from "../../scripts/e2e/codeServer.mjs";
 import { ensureBundle, ensureCompiledTests } from "../../scripts/e2e/build.mjs";
+import { startPgServer } from "../../scripts/pgserver.mjs";
 import { launchBrowser } from "./workbench.mjs";
 
 const SUITE_CANDIDATES = ["out/test/integration/index.js", "dist/test/integration/index.js", "out/test/integration/suite/index.js"];
@@ -67,9 +74,13 @@ export async function runIntegration({ args = [], setup = true, build = true } =
     const workspace = cs.copyWorkspace(runDir, process.env.SEEK_INTEGRATION_WORKSPACE ?? cs.FIXTURE_WORKSPACE);
     const userDataDir = join(runDir, "user-data");
     cs.writeUserSettings(userDataDir);
-    const env = cs.isolatedEnv(runDir, { SEEK_TEST_STATE_FILE: join(runDir, "state.json") });
+    const pg = await startTestPg();
+    const env = cs.isolatedEnv(runDir, { SEEK_TEST_STATE_FILE: join(runDir, "state.json"), ...pg.env });
     const server = await cs.startCodeServer({
         workspace, userDataDir, extensionsDir: join(runDir, "extensions"), env, logFile: join(runDir, "code-server.log"),
+    }).catch(async (err) => {
+        await pg.server?.destroy();
+        throw err;
     });
     console.log(`[integration] code-server ${server.url} up after ${cs.since(t0)} ms; suite ${suite}; run dir ${runDir}`);
     let ctx;
@@ -87,6 +98,11 @@ export async function runIntegration({ args = [], setup = true, build = true } =
         const timeoutMs = +(process.env.SEEK_EXTHOST_TIMEOUT_MS ?? 600000);
         const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), timeoutMs))]);
         console.log(`[integration] extension-host suite exit code: ${code} (${cs.since(t0)} ms)`);
+        const leaks = filesHolding([join(userDataDir, "logs"), server.logFile], [pg.password, encodeURIComponent(pg.password)]);
+        if (leaks.length > 0) {
+            console.log(`[integration] the team index password appears in: ${leaks.join(", ")}`);
+            return 1;
+        }
         if (code !== 0) {
             mkdirSync(RESULTS, { recursive: true });
             await page.screenshot({ path: join(RESULTS, "integration-failure.png") }).catch(() => {});
@@ -97,7 +113,40 @@ export async function runIntegration({ args = [], setup = true, build = true } =
     } finally {
         await ctx?.close().catch(() => {});
         await server.stop();
+        await pg.server?.destroy().catch((err) => console.log(`[integration] stopping PostgreSQL: ${err.message}`));
     }
+}
+
+/** The team index suite's database; a failure to start is passed on to that suite rather than failing every suite. */
+async function startTestPg() {
+    const t0 = Date.now();
+    const password = `pw-${randomBytes(9).toString("base64url")}%@!`;
+    try {
+        // In the system temp folder, not the run folder: as root the server runs as `nobody`, who must reach it.
+        const server = await startPgServer();
+        console.log(`[integration] PostgreSQL ${server.url} up after ${cs.since(t0)} ms`);
+        return { server, password, env: { SEEK_TEST_TEAM_PASSWORD: password, SEEK_TEST_PG_URL: server.url, SEEK_TEST_PG_DIR: dirname(server.dataDir), SEEK_TEST_PG_PORT: String(server.port) } };
+    } catch (err) {
+        console.log(`[integration] PostgreSQL did not start: ${err.message}`);
+        return { server: undefined, password, env: { SEEK_TEST_PG_ERROR: String(err.message).slice(0, 500) } };
+    }
+}
+
+/** Files under `paths` (files or folders) whose text contains any of `needles`. */
+function filesHolding(paths, needles) {
+    const found = [];
+    const visit = (p) => {
+        let st;
+        try {
+            st = statSync(p);
+        } catch {
+            return;
+        }
+        if (st.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
+        else if (needles.some((n) => readFileSync(p, "latin1").includes(n))) found.push(p);
+    };
+    for (const p of paths) visit(p);
+    return found;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
