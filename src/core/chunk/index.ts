@@ -6,6 +6,7 @@ import { languageOf } from "../languages";
 import type { Chunk, FileKind, Logger } from "../types";
 import { codePieces } from "./code";
 import type { DocFlavor } from "./headings";
+import { nameDeclarations } from "./declarations";
 import { lineWindows, SourceLines } from "./lines";
 import { docPieces } from "./markdown";
 import { mergeSmall, piecesToChunks, type Piece } from "./pieces";
@@ -18,7 +19,7 @@ export { estimateTokens } from "./tokens";
  * Version of the chunker's output. Part of the index identity: bump it whenever the same file would be chunked
  * differently, so existing indexes are rebuilt rather than mixing old and new boundaries.
  */
-export const CHUNKER_VERSION = "ts-2";
+export const CHUNKER_VERSION = "ts-3";
 
 /** Options for {@link chunkFile}. */
 export interface ChunkOptions {
@@ -95,11 +96,8 @@ async function chunkWith(
     } catch (err) {
         opts.logger?.debug(`chunker: ${path}: falling back to line windows: ${String(err)}`);
     }
-    pieces ??= lineWindows(src, 0, src.count - 1, {
-        maxTokens,
-        maxLines: DEFAULT_WINDOW_LINES,
-        overlapLines,
-    });
+    // Code without a grammar: windows named by the declarations in them (declarations.ts).
+    pieces ??= nameDeclarations(src, lineWindows(src, 0, src.count - 1, { maxTokens, maxLines: DEFAULT_WINDOW_LINES, overlapLines }), kind === "code" ? language : "");
     return piecesToChunks(src, pieces, path, language, kind);
 }
 
