@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeTerms } from "../../src/core/store/chunkTerms";
+import { Database } from "node-sqlite3-wasm";
+import { TermDictionary } from "../../src/core/store/termDictionary";
 import { TermIndex } from "../../src/core/store/termIndex";
 
 /**
@@ -175,5 +177,43 @@ describe("TermIndex storage", () => {
         const late = randomDocs(200, 400, 17, 1_000_000);
         late.forEach((d) => index.add(d.id, blob(d)));
         checkAll(index, [...keptDocs, ...late], "after compaction and new adds");
+    });
+});
+
+describe("TermDictionary: tokens in an arena behind a hash table", () => {
+    it("finds every committed token by its id through growth, forgets rolled-back ones, and loads new rows", () => {
+        const dict = new TermDictionary();
+        const tokens = Array.from({ length: 50_000 }, (_, i) => (i % 7 === 0 ? `café${i}` : i % 11 === 0 ? `名前${i}` : `t${i.toString(36)}`));
+        tokens.push("", "a".repeat(70_000));
+        for (const [i, t] of tokens.entries()) {
+            assert.equal(dict.assign(t), i + 1);
+            assert.equal(dict.assign(t), i + 1, "assigning again gives the pending id");
+            if (i % 1000 === 999) dict.commit();
+        }
+        dict.commit();
+        assert.equal(dict.size, tokens.length);
+        assert.equal(dict.highestId, tokens.length);
+        for (const [i, t] of tokens.entries()) assert.equal(dict.idOf(t), i + 1, t.slice(0, 20));
+        assert.equal(dict.idOf("t0x"), undefined);
+        assert.equal(dict.idOf("caf"), undefined, "a prefix of a token is another token");
+
+        const id = dict.assign("rolledback");
+        assert.equal(id, tokens.length + 1);
+        dict.rollback();
+        assert.equal(dict.idOf("rolledback"), undefined);
+        assert.equal(dict.assign("other"), id, "a rolled-back id is given again");
+        dict.commit();
+
+        const db = new Database(":memory:");
+        try {
+            db.exec("CREATE TABLE terms(id INTEGER PRIMARY KEY, term TEXT)");
+            db.run("INSERT INTO terms(id, term) VALUES (?, ?), (?, ?)", [id + 1, "fromdb", id + 2, "ünïcode"]);
+            assert.equal(dict.load(db), 2);
+            assert.equal(dict.idOf("fromdb"), id + 1);
+            assert.equal(dict.idOf("ünïcode"), id + 2);
+            assert.equal(dict.load(db), 0, "only rows above the highest id");
+        } finally {
+            db.close();
+        }
     });
 });
