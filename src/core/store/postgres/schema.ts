@@ -69,6 +69,10 @@ const MIGRATIONS: readonly (readonly string[])[] = [
             counts integer[] NOT NULL,
             length integer NOT NULL
         )`,
+        // BM25 reads a row's token and count arrays for every matching chunk: keep them uncompressed in the row
+        // (MAIN: compressed or moved out only if the row stays too big after the text and vector went), so reading
+        // them costs no decompression. The vector lives out of line (pgvector's default), the text compressed.
+        `ALTER TABLE seek_chunks ALTER COLUMN tokens SET STORAGE MAIN, ALTER COLUMN counts SET STORAGE MAIN`,
         `CREATE INDEX seek_chunks_path ON seek_chunks (ns, path, start_line)`,
         `CREATE INDEX seek_chunks_tokens ON seek_chunks USING gin (tokens)`,
         `CREATE INDEX seek_chunks_symbols ON seek_chunks USING gin (symbol_keys)`,
