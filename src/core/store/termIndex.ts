@@ -400,6 +400,23 @@ export class TermIndex {
         this.tokenCap = cap;
     }
 
+    /** Drops the doubling slack of the per-token arrays (up to the last token that has postings). */
+    private fitTokens(): void {
+        let last = this.tokenCap - 1;
+        while (last > 0 && this.baseLen[last] + this.tailLen[last] === 0) last--;
+        const cap = last + 1;
+        if (cap * 5 >= this.tokenCap * 4) return;
+        const fit = <T extends Uint32Array>(a: T): T => a.slice(0, cap) as T;
+        this.baseStart = fit(this.baseStart);
+        this.baseLen = fit(this.baseLen);
+        this.tailHead = fit(this.tailHead);
+        this.tailNext = fit(this.tailNext);
+        this.tailLen = fit(this.tailLen);
+        this.dfCache = fit(this.dfCache);
+        this.dfEpoch = fit(this.dfEpoch);
+        this.tokenCap = cap;
+    }
+
     private ensureDocs(n: number): void {
         if (n <= this.docIds.length) return;
         const cap = Math.max(n, this.docIds.length * 2);
@@ -467,6 +484,7 @@ export class TermIndex {
             this.baseLen[t] = (w - start) / 2;
         }
         this.base = base;
+        this.fitTokens();
         this.pages = [];
         this.pageTop = 1;
         this.tailHead.fill(0);
