@@ -55,7 +55,8 @@ function mulberry32(seed) {
 /** Reads every chunk and vector of a real index (grouped by file). */
 async function readSource(sourceIndex, sourceFolder, model) {
     const { SeekEngine } = loadCore();
-    const engine = await SeekEngine.open({ folder: sourceFolder, indexDir: sourceIndex, model });
+    // Read-only: a source index of another identity (an older chunker) is an error to report, not a store to wipe.
+    const engine = await SeekEngine.open({ folder: sourceFolder, indexDir: sourceIndex, model, readOnly: true });
     try {
         const store = engineStore(engine);
         const files = [];
@@ -120,7 +121,8 @@ async function measure(dir, model, rounds) {
     mkdirSync(EMPTY_FOLDER, { recursive: true });
     const rssBefore = process.memoryUsage().rss;
     const openStarted = performance.now();
-    const engine = await SeekEngine.open({ folder: EMPTY_FOLDER, indexDir: dir, model });
+    // Read-only: a build whose identity differs (another chunker version) must fail here, not wipe the store.
+    const engine = await SeekEngine.open({ folder: EMPTY_FOLDER, indexDir: dir, model, readOnly: true });
     const openMs = performance.now() - openStarted;
     const out = { chunks: engine.status().chunks, bytesOnDisk: engine.status().bytesOnDisk, openMs, modes: {} };
     try {
@@ -160,11 +162,13 @@ export async function runLatency({ sourceIndex, sourceFolder, sizes, model, roun
         const dir = join(CACHE_DIR, "speed", `scale-${model}-${n}`);
         const key = `${model}-${n}`;
         let build = known[key];
-        if (!build || !existsSync(dir) || build.source !== sourceIndex) {
-            source ??= await readSource(sourceIndex, sourceFolder, model);
+        // The identity (model, instructions, chunker version) the synthetic store must have for this build.
+        source ??= await readSource(sourceIndex, sourceFolder, model);
+        const identity = JSON.stringify(source.identity);
+        if (!build || !existsSync(dir) || build.source !== sourceIndex || build.identity !== identity) {
             progress?.(`  latency: building ${n.toLocaleString("en-US")}-chunk store from ${source.files.length} files`);
             const t = performance.now();
-            build = { ...buildSynthetic(dir, source.identity, source.files, n), buildMs: performance.now() - t, source: sourceIndex };
+            build = { ...buildSynthetic(dir, source.identity, source.files, n), buildMs: performance.now() - t, source: sourceIndex, identity };
             known[key] = build;
             mkdirSync(join(CACHE_DIR, "speed"), { recursive: true });
             writeFileSync(meta, JSON.stringify(known, null, 1));
