@@ -137,6 +137,33 @@ describe("team index faults", () => {
         assert.equal(waited, true);
     });
 
+    it("the README's roles work: a writer without superuser publishes into a new database, a reader reads it", async () => {
+        await sql("CREATE DATABASE seek");
+        const db = server.url.replace(/\/postgres$/, "/seek");
+        // The README's set-up, as an administrator.
+        await sql("CREATE EXTENSION vector", [], db);
+        await sql("CREATE ROLE seek_writer LOGIN PASSWORD 'w'");
+        await sql("GRANT CREATE, USAGE ON SCHEMA public TO seek_writer", [], db);
+        await sql("CREATE ROLE readme_reader LOGIN PASSWORD 'r'");
+        await sql("GRANT CONNECT ON DATABASE seek TO readme_reader");
+        await sql("GRANT USAGE ON SCHEMA public TO readme_reader", [], db);
+        await sql("ALTER DEFAULT PRIVILEGES FOR ROLE seek_writer IN SCHEMA public GRANT SELECT ON TABLES TO readme_reader", [], db);
+        const writerUrl = `postgres://seek_writer:w@127.0.0.1:${server.port}/seek`;
+        const readerUrl = `postgres://readme_reader:r@127.0.0.1:${server.port}/seek`;
+        const writer = await PostgresWriter.open(writerUrl, { repo: "acme/api", ref: "main" }, ID, { logger });
+        await publish(writer, syntheticInput(20, 9), { logger });
+        await writer.close();
+        const source = await PostgresSource.open(readerUrl, { repo: "acme/api", ref: "main" }, ID, { logger });
+        try {
+            assert.equal((await source.counts()).files, 20);
+            assert.ok((await source.lexicalTopK({ query: "retry upload", limit: 5, filter: {}, weights: FIELD_WEIGHTS, dropWeightless: true })).length > 0);
+            assert.ok((await source.vectorTopK({ vector: fakeVector("retry", DIMS), limit: 5, filter: {}, calibration: "none" })).length === 5);
+        } finally {
+            await source.close();
+        }
+        await assert.rejects(PostgresWriter.open(readerUrl, { repo: "acme/api", ref: "dev" }, ID, { logger }), (e) => (e as { code?: string }).code === "42501");
+    });
+
     it("a reader role can search but not write, and SQL in inputs stays data", async () => {
         const key = { repo: "acme'); DROP TABLE seek_files;--", ref: "main' OR '1'='1" };
         const evilPath = `src/it's "quoted"; DROP TABLE seek_chunks;--.ts`;
