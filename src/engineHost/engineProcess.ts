@@ -49,6 +49,8 @@ const TAKEOVER_POLL_MS = 1000;
 /** How long opening waits for another process that holds the lock but has not stored a readable index yet. */
 const OPEN_WAIT_MS = 60_000;
 const inFlight = new Map<number, AbortController>();
+/** How long a team index change waits for the searches running on the old one (a slow database: it goes anyway). */
+const SWAP_WAIT_MS = 10_000;
 let minLevel = LOG_LEVELS.indexOf("debug");
 
 function send(msg: ChildToHost): void {
@@ -198,6 +200,10 @@ async function using<T>(key: string, fn: (engine: SeekEngine) => Promise<T>): Pr
  * local changes on top (core/teamIndex.ts). Connecting is lazy: the opener runs at the first search.
  */
 async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
+    // Replacing the link closes the old one's pool: let the searches running on it finish first (a search runs
+    // several queries), then swap in this same tick, so every later search sees the new link.
+    const deadline = Date.now() + SWAP_WAIT_MS;
+    while ((inUse.get(engine) ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const team = teams.get(key);
     if (!team) return engine.detachShared();
     await engine.attachShared(teamOpener(team, engine.indexIdentity), { localPaths: () => unsaved.get(key) ?? [] });
@@ -281,6 +287,8 @@ const handlers: Handlers = {
         return null;
     },
     async teamIndex({ key, team }) {
+        // The same settings again (another setting changed, a window reloaded its config): keep the connection.
+        if (JSON.stringify(teams.get(key) ?? null) === JSON.stringify(team)) return null;
         if (team) {
             teams.set(key, team);
             logger.info(`${key}: team index ${describeTeamIndex(team)}`);

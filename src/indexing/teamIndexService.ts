@@ -90,9 +90,8 @@ export class TeamIndexService implements vscode.Disposable {
 
     private async doSync(why: string): Promise<void> {
         const settings = this.deps.config.teamIndex();
+        // `sent` stays: a folder whose team index is unchanged (another setting changed) is not sent it again.
         this.teams = new Map();
-        this.sent.clear();
-        this.unsavedSent.clear();
         this.why = why;
         if ("off" in settings) {
             this.current = undefined;

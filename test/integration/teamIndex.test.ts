@@ -161,6 +161,31 @@ suite("Team index (PostgreSQL)", () => {
         assert.equal(s.warnings, 1);
     });
 
+    test("without repository and ref settings the namespace comes from git, as the CLI derives it; a branch switch follows", async function () {
+        this.timeout(120_000);
+        type Out = Awaited<ReturnType<typeof search>> & { answeredBy: string[]; sharedUnavailable?: string };
+        const enc = (t: string) => new TextEncoder().encode(t);
+        try {
+            // The fixture copy becomes a checkout of acme/api on main (what CI published above).
+            await vscode.workspace.fs.writeFile(fixtureUri(".git/config"), enc('[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:acme/api.git\n'));
+            await vscode.workspace.fs.writeFile(fixtureUri(".git/HEAD"), enc("ref: refs/heads/main\n"));
+            await setTeamSettings({ "teamIndex.repository": undefined, "teamIndex.ref": undefined });
+            await waitFor("the namespace from git", async () => Object.values((await teamState()).namespaces).includes("acme/api@main"));
+            await waitFor("the team index to answer", async () => ((await search("retry failed uploads")) as Out).answeredBy.includes(SHARED));
+            // git checkout feature/x: nothing is published for it, so the local index answers and says why.
+            await vscode.workspace.fs.writeFile(fixtureUri(".git/HEAD"), enc("ref: refs/heads/feature/x\n"));
+            await waitFor("the namespace to follow the branch", async () => Object.values((await teamState()).namespaces).includes("acme/api@feature/x"));
+            const o = await waitFor("the local index to answer", async () => {
+                const r = (await search("retry failed uploads")) as Out;
+                return r.sharedUnavailable ? r : undefined;
+            });
+            assert.deepEqual(o.answeredBy, ["local index"]);
+            assert.match(o.sharedUnavailable ?? "", /nothing for acme\/api@feature\/x/);
+        } finally {
+            await vscode.workspace.fs.delete(fixtureUri(".git"), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+        }
+    });
+
     test("the team index setting cleared: the local index answers alone", async () => {
         await setTeamSettings({ "teamIndex.url": undefined });
         await waitFor("the team index to be off", async () => (await teamState()).state.kind === "off");

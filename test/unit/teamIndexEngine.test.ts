@@ -116,6 +116,18 @@ test("the database stopped: the local index answers with the reason; back once i
     assert.equal(back.sharedUnavailable, undefined);
 });
 
+test("the team index replaced while searches run: they complete on the one they started with", async () => {
+    await client.request("teamIndex", { key: "ws", team: team() });
+    assert.equal((await search("upload")).answeredBy, SHARED);
+    const running = Promise.all(["retry failed uploads", "upload client", "parse the config file"].map((q) => search(q)));
+    await client.request("teamIndex", { key: "ws", team: team({ ref: "elsewhere" }) });
+    for (const r of await running) {
+        assert.equal(r.answeredBy, SHARED);
+        assert.ok(r.hits.length > 0);
+    }
+    await client.request("teamIndex", { key: "ws", team: team() });
+});
+
 test("a namespace nobody published falls back with the reason instead of failing searches", async () => {
     await client.request("teamIndex", { key: "ws", team: team({ ref: "no-such-branch" }) });
     const r = await search("retry failed uploads");
