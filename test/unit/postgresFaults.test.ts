@@ -55,7 +55,7 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
 
 /** Everything a namespace holds, in a form two namespaces can be compared by (ids and the namespace left out). */
 async function snapshot(repo: string, ref: string) {
-    const [ns] = await sql<{ id: number; chunk_count: string; token_count: string; embedded_count: string }>("SELECT * FROM seek_namespaces WHERE repo = $1 AND ref = $2", [repo, ref]);
+    const [ns] = await sql<{ id: number; file_count: string; chunk_count: string; token_count: string; embedded_count: string }>("SELECT * FROM seek_namespaces WHERE repo = $1 AND ref = $2", [repo, ref]);
     const files = await sql("SELECT path, hash FROM seek_files WHERE ns = $1 ORDER BY path", [ns.id]);
     const chunks = await sql(
         `SELECT path, start_line, end_line, language, kind, symbol, symbol_kind, symbol_keys, text, embedding::text AS embedding, tokens, counts, length
@@ -65,7 +65,8 @@ async function snapshot(repo: string, ref: string) {
     const terms = await sql("SELECT token, df FROM seek_terms WHERE ns = $1 ORDER BY token", [ns.id]);
     const counted = await sql("SELECT token, count(*)::int AS df FROM seek_chunks, unnest(tokens) token WHERE ns = $1 GROUP BY token ORDER BY token", [ns.id]);
     assert.deepEqual(terms, counted, `${repo}@${ref}: document frequencies match the rows`);
-    return { totals: [ns.chunk_count, ns.token_count, ns.embedded_count], files, chunks, terms };
+    assert.equal(Number(ns.file_count), files.length, `${repo}@${ref}: file count matches the rows`);
+    return { totals: [ns.file_count, ns.chunk_count, ns.token_count, ns.embedded_count], files, chunks, terms };
 }
 
 const CHILD = `

@@ -75,7 +75,9 @@ async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[]
 
 /** The BM25 statistics kept by the writer equal those counted from the chunk rows. */
 async function assertStatsConsistent(repo = KEY.repo, ref = KEY.ref): Promise<void> {
-    const [ns] = await query<{ id: number; chunk_count: string; token_count: string; embedded_count: string }>("SELECT * FROM seek_namespaces WHERE repo = $1 AND ref = $2", [repo, ref]);
+    const [ns] = await query<{ id: number; file_count: string; chunk_count: string; token_count: string; embedded_count: string }>("SELECT * FROM seek_namespaces WHERE repo = $1 AND ref = $2", [repo, ref]);
+    const [files] = await query<{ n: string }>("SELECT count(*) n FROM seek_files WHERE ns = $1", [ns.id]);
+    assert.equal(Number(ns.file_count), Number(files.n));
     const [rows] = await query<{ n: string; len: string | null; emb: string }>("SELECT count(*) n, sum(length) len, count(embedding) emb FROM seek_chunks WHERE ns = $1", [ns.id]);
     assert.equal(Number(ns.chunk_count), Number(rows.n));
     assert.equal(Number(ns.token_count), Number(rows.len ?? 0));

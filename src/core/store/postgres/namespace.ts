@@ -54,7 +54,7 @@ export function sameIdentity(a: IndexIdentity, b: IndexIdentity): boolean {
 }
 
 const SELECT_NAMESPACE = `SELECT n.id, n.repo, n.ref, n.model_id, n.dimensions, n.instruction_set, n.chunker_version,
-        n.chunk_count, n.token_count, n.embedded_count, n.generation, n.updated_at, (SELECT count(*) FROM seek_files f WHERE f.ns = n.id) AS files
+        n.file_count, n.chunk_count, n.token_count, n.embedded_count, n.generation, n.updated_at
     FROM seek_namespaces n WHERE n.repo = $1 AND n.ref = $2`;
 
 /** The namespace's row, or undefined when nothing was ever published there. */
@@ -70,7 +70,7 @@ export async function findNamespace(db: Queryable, key: NamespaceKey): Promise<N
         chunks: Number(r.chunk_count),
         tokens: Number(r.token_count),
         embedded: Number(r.embedded_count),
-        files: Number(r.files),
+        files: Number(r.file_count),
         generation: Number(r.generation),
         updatedAt: r.updated_at,
     };
@@ -114,7 +114,7 @@ export async function resetNamespace(db: Queryable, id: number, identity: IndexI
         }
         await db.query(
             `UPDATE seek_namespaces SET model_id = $2, dimensions = $3, instruction_set = $4, chunker_version = $5,
-                chunk_count = 0, token_count = 0, embedded_count = 0, generation = generation + 1, updated_at = now() WHERE id = $1`,
+                file_count = 0, chunk_count = 0, token_count = 0, embedded_count = 0, generation = generation + 1, updated_at = now() WHERE id = $1`,
             [id, identity.modelId, identity.dimensions, identity.instructionSet, identity.chunkerVersion],
         );
         await db.query("COMMIT");

@@ -8,7 +8,7 @@ import type pg from "pg";
 import { CoreError } from "../../errors";
 import type { FileKind, Logger, StoredChunk } from "../../types";
 import type { IndexIdentity } from "../indexStore";
-import type { IdentifiedMeta, LexicalRequest, ScoredCandidate, SearchFilter, SearchSource, SourceCounts, VectorRequest } from "../searchSource";
+import type { DefinedMeta, LexicalRequest, ScoredCandidate, SearchFilter, SearchSource, SourceCounts, VectorRequest } from "../searchSource";
 import { openPool, reachable, redactedUrl } from "./connection";
 import { excludesEverything, filterConditions, globPaths, hasGlobs, SqlParams, type GlobPaths } from "./filterSql";
 import { bm25Sql, queryTokens, searchableAlternatives, tokenGroups, type TermStats } from "./lexicalSql";
@@ -126,18 +126,20 @@ export class PostgresSource implements SearchSource {
         return rows.map(toCandidate);
     }
 
-    async definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, IdentifiedMeta[]>> {
-        const out = new Map<string, IdentifiedMeta[]>(keys.map((k) => [k, []]));
+    async definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, DefinedMeta[]>> {
+        const out = new Map<string, DefinedMeta[]>(keys.map((k) => [k, []]));
         if (keys.length === 0) return out;
         const globs = await this.globs(filter);
         if (excludesEverything(filter, globs)) return out;
         const params = new SqlParams();
         const where = [`c.ns = ${params.add(this.ns.id)}`, `c.symbol_keys && ${params.add([...keys])}::text[]`, ...filterConditions(filter, globs, params)];
-        const res = await reachable(this.url, () => this.pool.query(`SELECT ${META_COLUMNS} FROM seek_chunks c WHERE ${where.join(" AND ")} ORDER BY c.id`, params.values));
+        const res = await reachable(this.url, () => this.pool.query(`SELECT ${META_COLUMNS}, c.symbol FROM seek_chunks c WHERE ${where.join(" AND ")} ORDER BY c.id`, params.values));
         for (const row of res.rows) {
             const meta = toCandidate({ ...row, score: 0 });
             const { score: _score, ...found } = meta;
-            for (const key of row.symbol_keys as string[]) out.get(key)?.push(found);
+            // The symbol as written: the exact-definition rule prefers a name spelled as asked (rules/exactSymbol.ts).
+            const defined: DefinedMeta = row.symbol ? { ...found, symbol: row.symbol as string } : found;
+            for (const key of row.symbol_keys as string[]) out.get(key)?.push(defined);
         }
         return out;
     }

@@ -40,6 +40,7 @@ const COLUMNS = ["ns", "path", "start_line", "end_line", "language", "kind", "sy
 /** Totals a transaction changes, applied with its rows. */
 interface Delta {
     df: Map<string, number>;
+    files: number;
     chunks: number;
     tokens: number;
     embedded: number;
@@ -90,11 +91,12 @@ export class PostgresWriter {
         await this.transaction(async (delta) => {
             await this.deleteChunks(files.map((f) => f.path), delta);
             await this.insertChunks(files, delta);
-            await this.client.query(
+            const upserted = await this.client.query<{ inserted: boolean }>(
                 `INSERT INTO seek_files (ns, path, hash) SELECT $1, p, h FROM unnest($2::text[], $3::text[]) AS x(p, h)
-                 ON CONFLICT (ns, path) DO UPDATE SET hash = excluded.hash`,
+                 ON CONFLICT (ns, path) DO UPDATE SET hash = excluded.hash RETURNING (xmax = 0) AS inserted`,
                 [this.ns, files.map((f) => f.path), files.map((f) => f.hash)],
             );
+            delta.files += upserted.rows.filter((r) => r.inserted).length;
         });
     }
 
@@ -103,7 +105,8 @@ export class PostgresWriter {
         if (paths.length === 0) return;
         await this.transaction(async (delta) => {
             await this.deleteChunks(paths, delta);
-            await this.client.query("DELETE FROM seek_files WHERE ns = $1 AND path = ANY($2::text[])", [this.ns, [...paths]]);
+            const deleted = await this.client.query("DELETE FROM seek_files WHERE ns = $1 AND path = ANY($2::text[])", [this.ns, [...paths]]);
+            delta.files -= deleted.rowCount ?? 0;
         });
     }
 
@@ -123,7 +126,7 @@ export class PostgresWriter {
 
     private async transaction(fn: (delta: Delta) => Promise<void>): Promise<void> {
         await reachable(this.url, async () => {
-            const delta: Delta = { df: new Map(), chunks: 0, tokens: 0, embedded: 0 };
+            const delta: Delta = { df: new Map(), files: 0, chunks: 0, tokens: 0, embedded: 0 };
             await this.client.query("BEGIN");
             try {
                 await fn(delta);
@@ -206,9 +209,9 @@ export class PostgresWriter {
             await this.client.query("DELETE FROM seek_terms WHERE ns = $1 AND token = ANY($2::text[]) AND df <= 0", [this.ns, tokens]);
         }
         await this.client.query(
-            `UPDATE seek_namespaces SET chunk_count = chunk_count + $2, token_count = token_count + $3, embedded_count = embedded_count + $4,
-                generation = generation + 1, updated_at = now() WHERE id = $1`,
-            [this.ns, delta.chunks, delta.tokens, delta.embedded],
+            `UPDATE seek_namespaces SET file_count = file_count + $5, chunk_count = chunk_count + $2, token_count = token_count + $3,
+                embedded_count = embedded_count + $4, generation = generation + 1, updated_at = now() WHERE id = $1`,
+            [this.ns, delta.chunks, delta.tokens, delta.embedded, delta.files],
         );
     }
 }

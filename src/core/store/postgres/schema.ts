@@ -4,7 +4,8 @@
  * readers only check it and refuse a database newer than they understand.
  *
  * - seek_namespaces: one (repository, ref) each, with the index identity its vectors were made with and the totals
- *   BM25 needs (chunks, tokens), kept by the writer in the same transactions as the rows they count.
+ *   BM25 and status need (files, chunks, tokens, embedded chunks), kept by the writer in the same transactions as
+ *   the rows they count, so a reader's refresh before every search reads one row.
  * - seek_files: the catalog, path -> content hash per namespace.
  * - seek_chunks: chunk rows with their metadata, text, vector (pgvector, `dims` wide) and their lexical terms as
  *   two parallel arrays: distinct tokens and their packed per-field counts (store/chunkTerms.ts layout), plus the
@@ -38,6 +39,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
             dimensions integer NOT NULL CHECK (dimensions > 0),
             instruction_set text NOT NULL,
             chunker_version text NOT NULL,
+            file_count bigint NOT NULL DEFAULT 0,
             chunk_count bigint NOT NULL DEFAULT 0,
             token_count bigint NOT NULL DEFAULT 0,
             embedded_count bigint NOT NULL DEFAULT 0,
