@@ -8,14 +8,15 @@
  *   own:    the same with `--index-dir <fresh>` each time                   (session 5's situation: own index, shared cache)
  * wall clock to exit and peak RSS under /usr/bin/time, and the log's "index run done" counts; load before each run.
  *
- *   node bench/speed/sharedIndex.mjs --folders flask,laravel [--runs 3] [--seed-cache <embeddings dir>]
+ *   node bench/speed/sharedIndex.mjs --folders flask,laravel [--runs 3] [--seed-cache <embeddings dir>] [--work <dir>]
  *
  * --seed-cache copies an existing embedding cache in first, so the extension's semantic stage is answered from it
  * rather than taking 10 minutes of model time; what is measured (the CLI afterwards) does not depend on how the
- * extension got its vectors.
+ * extension got its vectors. --work keeps the extension's cache and index in <dir> (else a temp dir, deleted after):
+ * a second run then finds the extension's index complete.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -37,6 +38,7 @@ function flags(argv) {
         else if (a === "--runs") o.runs = Number(argv[++i]);
         else if (a === "--seed-cache") o.seedCache = argv[++i];
         else if (a === "--repos-dir") o.reposDir = argv[++i];
+        else if (a === "--work") o.work = resolve(argv[++i]);
         else throw new Error(`unknown argument ${a}`);
     }
     return o;
@@ -95,7 +97,7 @@ async function extensionIndex(folder, cache) {
 }
 
 const o = flags(process.argv.slice(2));
-const root = mkdtempSync(join(tmpdir(), "seek-shared-index-"));
+const root = o.work ?? mkdtempSync(join(tmpdir(), "seek-shared-index-"));
 const results = [];
 try {
     for (const name of o.folders) {
@@ -103,7 +105,7 @@ try {
         const folder = join(o.reposDir, spec.dir);
         const cache = join(root, name, "cache");
         mkdirSync(join(cache, "seek"), { recursive: true });
-        if (o.seedCache) cpSync(o.seedCache, join(cache, "seek", "embeddings"), { recursive: true });
+        if (o.seedCache && !existsSync(join(cache, "seek", "embeddings"))) cpSync(o.seedCache, join(cache, "seek", "embeddings"), { recursive: true });
         const ext = await extensionIndex(folder, cache);
         console.log(`[${name}] extension's engine process indexed ${ext.files} files / ${ext.chunks} chunks (${ext.embeddedChunks} with vectors) in ${ext.seconds} s at ${ext.indexDir}`);
         const row = { name, extension: ext, shared: [], own: [] };
@@ -122,6 +124,6 @@ try {
         results.push(row);
     }
 } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!o.work) rmSync(root, { recursive: true, force: true });
 }
 console.log(JSON.stringify(results));
