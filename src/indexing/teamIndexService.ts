@@ -46,6 +46,8 @@ export class TeamIndexService implements vscode.Disposable {
     private warnings = 0;
     private unsavedTimer: NodeJS.Timeout | undefined;
     private syncing: Promise<void> = Promise.resolve();
+    /** Why the last settings read happened, for the log lines of the folders it covers. */
+    private why = "";
 
     constructor(private readonly deps: TeamIndexDeps) {
         this.item.name = "Seek Team Index";
@@ -109,8 +111,6 @@ export class TeamIndexService implements vscode.Disposable {
         this.disposeHeadWatchers();
         await this.sendMissing();
     }
-
-    private why = "";
 
     /** The folder's team index under the current settings (namespace from settings, else from git), or null. */
     private teamFor(f: FolderIndex): WireTeamIndex | null {
