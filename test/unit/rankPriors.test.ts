@@ -99,6 +99,31 @@ describe("test-file prior (hybrid)", () => {
     });
 });
 
+describe("exact definitions: spelled as asked", () => {
+    let store: IndexStore;
+    before(() => {
+        // A trait and many methods of the same name in lowercase, the methods closer to the query and more numerous.
+        const methods = Array.from({ length: 12 }, (_, i) => ({
+            path: `src/de/impl${i}.rs`,
+            cos: 0.9 - i * 0.01,
+            symbol: `Type${i}.deserialize`,
+            text: `fn deserialize<D: Deserializer>(d: D) -> Result<Self, D::Error> { Deserialize::deserialize(d) }`,
+        }));
+        store = openStore([
+            ...methods,
+            { path: "src/de/traits.rs", cos: 0.2, symbol: "Deserialize", text: `pub trait Deserialize<'de>: Sized {\n${"    // docs\n".repeat(20)}}` },
+        ]);
+    });
+    after(() => store.close());
+
+    it("the definition whose case matches the query wins over same-key names in another case", async () => {
+        const hits = await rankHits(new LocalSource(store), QUERY, "Deserialize", { mode: "hybrid", top: 3 });
+        assert.equal(hits[0].symbol, "Deserialize");
+        const blind = await rankHits(new LocalSource(store), QUERY, "Deserialize", { mode: "hybrid", top: 3, rankConfig: { symbolCaseMismatchFactor: 1 } });
+        assert.notEqual(blind[0].symbol, "Deserialize", "without the case rule the methods' numbers and closeness win");
+    });
+});
+
 describe("exact definitions for identifier queries", () => {
     let store: IndexStore;
     before(() => {

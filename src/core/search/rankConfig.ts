@@ -69,6 +69,11 @@ export interface RankConfig {
     symbolStemFactor: number;
     /** Share of the exact-definition boost given to definitions of identifiers named inside a prose query. */
     proseSymbolFactor: number;
+    /**
+     * Share of the exact-definition boost left to a definition whose name matches the asked one only when case is
+     * ignored: `Deserialize` asks for the trait, not for every `deserialize` method (rules/exactSymbol.ts).
+     */
+    symbolCaseMismatchFactor: number;
     /** Bonus of a file's best candidate for the file's summed candidate scores, × top score (rules/fileCoherence.ts). */
     coherenceWeight: number;
     /** Bonus for prose-query words matched by the file's stem or folder, × top score × share matched (rules/pathMatch.ts). */
@@ -121,6 +126,7 @@ export const DEFAULT_RANK_CONFIG: Readonly<RankConfig> = Object.freeze({
     declarationWeight: 0.7,
     symbolStemFactor: 1.5,
     proseSymbolFactor: 0.5,
+    symbolCaseMismatchFactor: 0.5,
     coherenceWeight: 0.2,
     pathMatchWeight: 1,
     pathMatchMinRatio: 0.1,

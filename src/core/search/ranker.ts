@@ -11,7 +11,7 @@
  * 6. mark the lines that best match the query terms.
  */
 import { throwIfAborted } from "../errors";
-import type { IdentifiedMeta, ScoredCandidate, SearchFilter, SearchSource } from "../store/searchSource";
+import type { DefinedMeta, ScoredCandidate, SearchFilter, SearchSource } from "../store/searchSource";
 import { FIELD_WEIGHTS } from "../store/termIndex";
 import type { Hit, SearchOptions } from "../types";
 import { bestLines, highlightTerms } from "./bestLines";
@@ -75,7 +75,7 @@ export async function rankHits(source: SearchSource, queryVector: QueryVector, q
     const vectorList: Promise<ScoredCandidate[]> | undefined =
         mode !== "lexical" && vector ? source.vectorTopK({ vector, limit: mode === "vector" ? fetch : config.vectorCandidates, filter, calibration: config.kindCalibration }) : undefined;
     const found = { vector: await vectorList, lexical: await lexical };
-    const defined = (await definitions) ?? new Map<string, IdentifiedMeta[]>();
+    const defined = (await definitions) ?? new Map<string, DefinedMeta[]>();
     throwIfAborted(opts.signal);
 
     const ctx: RankContext = { ...ctxBase, index: { definitions: (key) => defined.get(key) ?? [] } };

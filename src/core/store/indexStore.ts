@@ -283,6 +283,20 @@ export class IndexStore {
         return this.retrying(() => this.db.all(sql, [path])).map(rowToChunk);
     }
 
+    /** The symbol field (as written) of each chunk that has one. */
+    symbolsOf(ids: readonly number[]): Map<number, string> {
+        const out = new Map<number, string>();
+        for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+            const slice = ids.slice(i, i + IDS_PER_QUERY);
+            const sql = `SELECT id, symbol FROM chunks WHERE symbol IS NOT NULL AND id IN (${slice.map(() => "?").join(",")})`;
+            for (const r of this.retrying(() => this.db.all(sql, slice))) {
+                const row = r as { id: number; symbol: string };
+                out.set(row.id, row.symbol);
+            }
+        }
+        return out;
+    }
+
     /** The line spans of every chunk of each path (paths without chunks are absent). */
     chunkSpans(paths: readonly string[]): Map<string, { startLine: number; endLine: number }[]> {
         const out = new Map<string, { startLine: number; endLine: number }[]>();

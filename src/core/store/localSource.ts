@@ -10,7 +10,7 @@ import { vectorTopK } from "../search/vector";
 import type { StoredChunk } from "../types";
 import type { ChunkTable } from "./chunkTable";
 import type { IndexStore } from "./indexStore";
-import type { IdentifiedMeta, LexicalRequest, ScoredCandidate, SearchFilter, SearchSource, SourceCounts, VectorRequest } from "./searchSource";
+import type { DefinedMeta, IdentifiedMeta, LexicalRequest, ScoredCandidate, SearchFilter, SearchSource, SourceCounts, VectorRequest } from "./searchSource";
 
 type CompiledFilter = ReturnType<typeof compileFilter>;
 
@@ -54,15 +54,17 @@ export class LocalSource implements SearchSource {
         return withMeta(chunks, found.map((m) => ({ id: m.id, score: -m.bm25 })));
     }
 
-    async definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, IdentifiedMeta[]>> {
+    async definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, DefinedMeta[]>> {
         const chunks = this.store.chunks;
         const accept = this.filterOf(filter)?.(chunks);
-        const out = new Map<string, IdentifiedMeta[]>();
+        const found = new Map<string, IdentifiedMeta[]>();
         for (const key of keys) {
             const slots = chunks.slotsWithSymbol(key).filter((slot) => !accept || accept(slot));
-            out.set(key, slots.map((slot) => ({ id: chunks.idAt(slot), ...chunks.metaAt(slot) })));
+            found.set(key, slots.map((slot) => ({ id: chunks.idAt(slot), ...chunks.metaAt(slot) })));
         }
-        return out;
+        // Symbols as written live on disk only (the chunk table keeps their lowercase keys): read them for the few found.
+        const symbols = this.store.symbolsOf([...new Set([...found.values()].flat().map((m) => m.id))]);
+        return new Map([...found].map(([key, metas]) => [key, metas.map((m) => ({ ...m, symbol: symbols.get(m.id) }))]));
     }
 
     async cosines(ids: readonly number[], vector: Float32Array): Promise<Map<number, number>> {

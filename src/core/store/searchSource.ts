@@ -26,6 +26,11 @@ export interface IdentifiedMeta extends CandidateMeta {
     id: number;
 }
 
+/** A definition's chunk: its metadata and its symbol field as written (`A, A.b`), when the source keeps it. */
+export interface DefinedMeta extends IdentifiedMeta {
+    symbol?: string;
+}
+
 /** A chunk a retriever found, with what the ranking rules read about it and its retriever's score. */
 export interface ScoredCandidate extends IdentifiedMeta {
     /** Cosine similarity (vector side) or BM25 (lexical side); higher is better. */
@@ -81,7 +86,7 @@ export interface RetrievalSource {
     /** The `limit` best BM25 matches, best first, equal scores by id; empty when the query has no searchable word. */
     lexicalTopK(req: LexicalRequest): Promise<ScoredCandidate[]>;
     /** For each key (search/lexical.ts symbolKey), the chunks passing `filter` whose symbol is exactly that key. */
-    definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, IdentifiedMeta[]>>;
+    definitions(keys: readonly string[], filter: SearchFilter): Promise<Map<string, DefinedMeta[]>>;
     /** Cosine of each chunk's vector with `vector`; chunks without a vector are absent. */
     cosines(ids: readonly number[], vector: Float32Array): Promise<Map<number, number>>;
 }

@@ -16,9 +16,10 @@ export const exactSymbolRule: RankRule = {
         const asked = askedNames(ctx);
         if (asked.length === 0) return [...candidates];
         const byId = new Map(candidates.map((c) => [c.id, c]));
-        for (const { key, boost } of asked) {
+        for (const { key, name, boost } of asked) {
             for (const def of ctx.index.definitions(key)) {
-                const gain = pathWords(def.path).stemKey === key ? boost * ctx.config.symbolStemFactor : boost;
+                const spelled = spelledAsAsked(def.symbol, name) ? 1 : ctx.config.symbolCaseMismatchFactor;
+                const gain = (pathWords(def.path).stemKey === key ? boost * ctx.config.symbolStemFactor : boost) * spelled;
                 const found = byId.get(def.id);
                 byId.set(def.id, found ? { ...found, score: found.score + gain } : { ...def, score: gain });
             }
@@ -36,25 +37,44 @@ export function definitionKeys(ctx: RankContext): string[] {
     return askedNames(ctx).map((n) => n.key);
 }
 
+/**
+ * True when one of a definition's names ends in exactly the asked name, case included (`Deserialize` the trait, not
+ * a `deserialize` method; `getUser`, not `get_user`); sigils around a name do not count (`$ZodError` is spelled as
+ * `ZodError`, `_private` as `private`). A definition whose symbol the source did not give counts as spelled as asked.
+ */
+function spelledAsAsked(symbol: string | undefined, name: string): boolean {
+    if (symbol === undefined) return true;
+    return symbol.split(/,\s*/).some((full) => lastSegment(full) === name);
+}
+
+/**
+ * The last segment of a qualified name (`a.b`, `A::b`, `a#b`, `a->b`, a heading path's `A > B`), without `()` and
+ * without the `_`/`$` sigils some languages put around names.
+ */
+function lastSegment(name: string): string {
+    const segments = name.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
+    return (segments[segments.length - 1] ?? "").trim().replace(/^[_$]+|[_$]+$/g, "");
+}
+
 /** The names whose definitions gain, each with its boost in fused-score units. */
-function askedNames(ctx: RankContext): { key: string; boost: number }[] {
+function askedNames(ctx: RankContext): { key: string; name: string; boost: number }[] {
     // In units of "rank 1 in one list" of reciprocal-rank fusion (RankConfig.symbolExactBoostRanks).
     const full = ctx.config.symbolExactBoostRanks / (ctx.config.rrfK + 1);
     if (ctx.identifier) {
         const key = symbolKey(ctx.query);
-        return key === undefined ? [] : [{ key, boost: full }];
+        return key === undefined ? [] : [{ key, name: lastSegment(ctx.query), boost: full }];
     }
     const boost = full * ctx.config.proseSymbolFactor;
     if (boost <= 0 || !fileRulesApply(ctx)) return [];
-    const keys = new Set<string>();
+    const names = new Map<string, string>();
     for (const word of ctx.query.split(/\s+/)) {
         const trimmed = word.replace(/^[^\p{L}_$]+|[^\p{L}\p{N}_$)]+$/gu, "");
         if (looksLikeCompoundIdentifier(trimmed)) {
             const key = symbolKey(trimmed);
-            if (key !== undefined && key.length >= 3) keys.add(key);
+            if (key !== undefined && key.length >= 3 && !names.has(key)) names.set(key, lastSegment(trimmed));
         }
     }
-    return [...keys].map((key) => ({ key, boost }));
+    return [...names].map(([key, name]) => ({ key, name, boost }));
 }
 
 /**
