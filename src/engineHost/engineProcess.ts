@@ -223,7 +223,8 @@ function teamOpener(team: WireTeamIndex, identity: IndexIdentity): () => Promise
         } catch (err) {
             if (isCoreError(err, "cancelled")) throw err;
             const why = err instanceof Error ? err.message : String(err);
-            const message = isCoreError(err, "storeUnreachable") ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
+            // The core's errors name the team index already; others (a rejected password) get the context here.
+            const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
             throw new CoreError("storeUnreachable", scrub(message, team.password));
         }
     };

@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import type { SearchResult } from "../../src/core/engine";
 import type { Logger } from "../../src/core/types";
 import { EngineClient } from "../../src/engineHost/engineClient";
@@ -144,6 +145,34 @@ test("an unreachable database: neither the reason nor any log line holds the pas
     assert.ok(lines.some((l) => l.includes("cannot be reached")), "the fallback is logged");
     // The engine's lines do reach this logger (so the check below sees what the Seek output channel would show).
     assert.ok(lines.some((l) => l.includes("(password from SecretStorage)")), "the engine process logs the team index");
+    assertNoPassword(lines);
+});
+
+test("a password-protected reader: the stored password is what authenticates; a wrong one falls back without showing it", async () => {
+    // A reader role that must give its password (the server trusts everyone else on loopback).
+    const hba = join(server.dataDir, "pg_hba.conf");
+    writeFileSync(hba, `host all reader 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, "utf8")}`);
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    try {
+        await admin.query(`CREATE ROLE reader LOGIN PASSWORD '${PASSWORD.replace(/'/g, "''")}'`);
+        await admin.query("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader");
+        await admin.query("SELECT pg_reload_conf()");
+    } finally {
+        await admin.end();
+    }
+    const readerUrl = server.url.replace("postgres://postgres@", "postgres://reader@");
+    await client.request("teamIndex", { key: "ws", team: team({ url: readerUrl }) });
+    const ok = await search("retry failed uploads");
+    assert.equal(ok.answeredBy, SHARED, ok.sharedUnavailable);
+
+    const wrong = "not-the-Pw-9%@";
+    await client.request("teamIndex", { key: "ws", team: team({ url: readerUrl, password: wrong }) });
+    const refused = await search("retry failed uploads");
+    assert.equal(refused.answeredBy, "local index");
+    assert.match(refused.sharedUnavailable ?? "", /password authentication failed/);
+    assertNoPassword([refused.sharedUnavailable ?? ""]);
+    for (const t of [refused.sharedUnavailable ?? "", ...lines]) assert.ok(!t.includes(wrong) && !t.includes(encodeURIComponent(wrong)), `the wrong password leaked into: ${t}`);
     assertNoPassword(lines);
 });
 
