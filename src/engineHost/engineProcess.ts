@@ -27,6 +27,7 @@ import {
     type WireLogLevel,
 } from "./ipc";
 import { describeTeamIndex, scrub, withPassword, type WireTeamIndex } from "./teamIndexConfig";
+import { teamOpener, type TeamOpener } from "./teamOpener";
 
 interface OpenEngine {
     key: string;
@@ -42,6 +43,8 @@ const engines = new Map<string, OpenEngine>();
 const teams = new Map<string, WireTeamIndex>();
 /** Unsaved editors per folder key (folder-relative paths): the local side answers for them. */
 const unsaved = new Map<string, string[]>();
+/** The opener of the team index attached under each key (abandoned when replaced: see teamOpener.ts). */
+const openers = new Map<string, TeamOpener>();
 /** Searches in flight per engine: a reader replaced by a writer is closed once its searches are done. */
 const inUse = new Map<SeekEngine, number>();
 /** How often a read-only engine checks whether the other process has let go of the index. */
@@ -100,6 +103,8 @@ async function closeEngine(key: string): Promise<void> {
     const open = engines.get(key);
     if (!open) return;
     engines.delete(key);
+    openers.get(key)?.abandon();
+    openers.delete(key);
     for (const c of open.work) c.abort();
     await open.engine.close();
 }
@@ -205,8 +210,12 @@ async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
     const deadline = Date.now() + SWAP_WAIT_MS;
     while ((inUse.get(engine) ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const team = teams.get(key);
+    openers.get(key)?.abandon();
+    openers.delete(key);
     if (!team) return engine.detachShared();
-    await engine.attachShared(teamOpener(team, engine.indexIdentity), { localPaths: () => unsaved.get(key) ?? [] });
+    const opener = teamOpener(() => connectTeam(team, engine.indexIdentity), `The team index ${team.repository}@${team.ref} at ${team.url}`);
+    openers.set(key, opener);
+    await engine.attachShared(() => opener.open(), { localPaths: () => unsaved.get(key) ?? [] });
 }
 
 /**
@@ -215,19 +224,17 @@ async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
  * "storeUnreachable": the local index answers, the user sees the reason once, and the team index is tried again
  * after a pause (core/teamIndex.ts), so fixing the database or publishing the ref needs no action in the editor.
  */
-function teamOpener(team: WireTeamIndex, identity: IndexIdentity): () => Promise<SharedSource> {
+async function connectTeam(team: WireTeamIndex, identity: IndexIdentity): Promise<SharedSource> {
     const key = { repo: team.repository, ref: team.ref };
-    return async () => {
-        try {
-            return await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
-        } catch (err) {
-            if (isCoreError(err, "cancelled")) throw err;
-            const why = err instanceof Error ? err.message : String(err);
-            // The core's errors name the team index already; others (a rejected password) get the context here.
-            const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
-            throw new CoreError("storeUnreachable", scrub(message, team.password));
-        }
-    };
+    try {
+        return await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
+    } catch (err) {
+        if (isCoreError(err, "cancelled")) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        // The core's errors name the team index already; others (a rejected password) get the context here.
+        const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
+        throw new CoreError("storeUnreachable", scrub(message, team.password));
+    }
 }
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, id: number, signal: AbortSignal) => Promise<ResultOf<M>> };

@@ -1,15 +1,18 @@
 /**
  * The editor's team index settings (#12): the namespace defaults from git (shared with `seek index --store`), the
  * URL without a password, the password put in only at connect time and scrubbed from messages, and the status bar
- * words for each state.
+ * words for each state; the opener that bounds how long a search waits for a database that does not answer.
  */
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "pg-connection-string";
 import { cleanUrl, defaultNamespace, repositoryOfRemote, scrub, withPassword } from "../../src/engineHost/teamIndexConfig";
+import { CoreError, isCoreError } from "../../src/core/errors";
+import type { SharedSource } from "../../src/core/teamIndex";
+import { teamOpener } from "../../src/engineHost/teamOpener";
 import { answeredByText, teamIndexStatus } from "../../src/indexing/statusText";
 
 test("a remote URL gives owner/name in every form git writes", () => {
@@ -74,4 +77,68 @@ test("the status bar names the index that answered and warns while the team inde
     assert.match(down.text, /offline/);
     assert.match(down.tooltip, /ECONNREFUSED/);
     assert.equal(answeredByText("local index"), "local index");
+});
+
+describe("teamOpener: a database that does not answer costs a search a bounded wait", () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    function slowSource(ms: number) {
+        const state = { connects: 0, closed: 0 };
+        const source = { label: "shared index x@y", close: async () => void state.closed++ } as unknown as SharedSource;
+        const connect = () => {
+            state.connects++;
+            return new Promise<SharedSource>((resolve) => setTimeout(() => resolve(source), ms));
+        };
+        return { state, source, connect };
+    }
+
+    it("gives up waiting, keeps connecting, and hands the connection over at the next try", async () => {
+        const { state, source, connect } = slowSource(150);
+        const opener = teamOpener(connect, "The team index x@y", { first: 50, retry: 20 });
+        const t0 = Date.now();
+        await assert.rejects(opener.open(), (e: unknown) => isCoreError(e, "storeUnreachable") && /does not answer/.test(e.message));
+        assert.ok(Date.now() - t0 < 140);
+        await sleep(150);
+        assert.equal(await opener.open(), source);
+        assert.equal(state.connects, 1);
+        assert.equal(state.closed, 0);
+    });
+
+    it("after a failure a retry waits the short time", async () => {
+        const { connect } = slowSource(1_000);
+        const opener = teamOpener(connect, "The team index x@y", { first: 50, retry: 20 });
+        await assert.rejects(opener.open());
+        const t0 = Date.now();
+        await assert.rejects(opener.open());
+        assert.ok(Date.now() - t0 < 45, `${Date.now() - t0} ms`);
+    });
+
+    it("a connection that arrives after its link was replaced is closed", async () => {
+        const { state, connect } = slowSource(60);
+        const opener = teamOpener(connect, "The team index x@y", { first: 10, retry: 10 });
+        await assert.rejects(opener.open());
+        opener.abandon();
+        await sleep(100);
+        assert.equal(state.closed, 1);
+    });
+
+    it("one that arrived but was never taken is closed when its link is replaced, once", async () => {
+        const { state, connect } = slowSource(30);
+        const opener = teamOpener(connect, "The team index x@y", { first: 10, retry: 10 });
+        await assert.rejects(opener.open());
+        await sleep(60);
+        opener.abandon();
+        await sleep(10);
+        assert.equal(state.closed, 1);
+    });
+
+    it("a failed connection is tried afresh, with its own error", async () => {
+        let n = 0;
+        const opener = teamOpener(async () => {
+            n++;
+            throw new CoreError("storeUnreachable", "refused");
+        }, "x");
+        await assert.rejects(opener.open(), /refused/);
+        await assert.rejects(opener.open(), /refused/);
+        assert.equal(n, 2);
+    });
 });

@@ -3,11 +3,13 @@
  * CLI (`seek index --store`), a second copy opened through EngineClient as the extension opens it, the team index
  * sent with the `teamIndex` request (password included, as SecretStorage gives it). Searches answer from the team
  * index; a file edited on disk answers from the local side; the database stopped gives the local index with the
- * reason, and the team index again once it is back; no log line or error message holds the password.
+ * reason, and the team index again once it is back; a database that never answers holds a search at most ~2 s; no
+ * log line or error message holds the password.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -174,6 +176,33 @@ test("a password-protected reader: the stored password is what authenticates; a 
     assertNoPassword([refused.sharedUnavailable ?? ""]);
     for (const t of [refused.sharedUnavailable ?? "", ...lines]) assert.ok(!t.includes(wrong) && !t.includes(encodeURIComponent(wrong)), `the wrong password leaked into: ${t}`);
     assertNoPassword(lines);
+});
+
+test("a database that accepts connections but never answers costs a search a bounded wait, not the connect timeout", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+        const { port } = silent.address() as AddressInfo;
+        await client.request("teamIndex", { key: "ws", team: team({ url: `postgres://reader@127.0.0.1:${port}/seek` }) });
+        const timed = async () => {
+            const t0 = performance.now();
+            const r = await search("retry failed uploads");
+            return { r, ms: performance.now() - t0 };
+        };
+        const first = await timed();
+        assert.equal(first.r.answeredBy, "local index");
+        assert.match(first.r.sharedUnavailable ?? "", /does not answer/);
+        // FIRST_WAIT_MS (2 s) plus the local search, well under the 5 s connect timeout.
+        assert.ok(first.ms < 3_500, `first search ${Math.round(first.ms)} ms`);
+        await new Promise((r) => setTimeout(r, 5_500)); // past the link's retry pause
+        const retry = await timed();
+        assert.equal(retry.r.answeredBy, "local index");
+        assert.ok(retry.ms < 1_500, `retry ${Math.round(retry.ms)} ms`); // RETRY_WAIT_MS (0.3 s) plus the search
+    } finally {
+        sockets.forEach((s) => s.destroy());
+        silent.close();
+    }
 });
 
 test("the team index removed: back to the local index alone", async () => {
