@@ -95,12 +95,12 @@ function checkAll(index: TermIndex, live: Doc[], what: string): void {
 
 describe("TermIndex storage", () => {
     it("a token with more postings than a page holds is read back whole, before and after trim", () => {
-        // Token 1 is in every document: its slices reach the largest size and span many 256 KiB pages.
+        // Token 1 is in every document: its slices reach the largest size and span many (4 KiB, for the test) pages.
         const docs = randomDocs(70_000, 50, 3).map((d) => ({ ...d, terms: new Map([...d.terms, [1, 1]]) }));
-        const index = new TermIndex();
+        const index = new TermIndex({ pageBits: 10 });
         for (const d of docs) assert.ok(index.add(d.id, blob(d)));
         assert.equal(index.memoryStats().tailPostings, index.memoryStats().postings);
-        assert.ok(index.memoryStats().postingBytes > 4 * 65536 * 4, "several pages");
+        assert.ok(index.memoryStats().postingBytes > 100 * 1024 * 4, "many pages");
         assert.equal(index.documentFrequency(1), docs.length);
         assertSame(index.search([[1]], 5), reference(docs, [[1]], 5), "tail");
         index.trim();
@@ -112,18 +112,18 @@ describe("TermIndex storage", () => {
     });
 
     it("slices that fill a page to its last word continue on a new page", () => {
-        // One posting per token: 3-word slices, and the first page's 65,535 free words hold exactly 21,845 of them.
+        // One posting per token: 3-word slices, and the first page's 1,023 free words hold exactly 341 of them.
         const docs: Doc[] = Array.from({ length: 30_000 }, (_, i) => ({ id: i + 1, terms: new Map([[i + 1, 1]]), length: 1 }));
-        const index = new TermIndex();
+        const index = new TermIndex({ pageBits: 10 });
         for (const d of docs) assert.ok(index.add(d.id, blob(d)));
-        for (const t of [2, 21_845, 21_846, 21_847, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `token ${t}`);
+        for (const t of [2, 341, 342, 343, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `token ${t}`);
         index.trim();
-        for (const t of [21_846, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `trimmed ${t}`);
+        for (const t of [342, 30_000]) assertSame(index.search([[t]], 3), reference(docs, [[t]], 3), `trimmed ${t}`);
     });
 
     it("answers the same from tail slices, the trimmed base, and both (adds after a trim), with removals in between", () => {
         const docs = randomDocs(3000, 400, 5);
-        const index = new TermIndex();
+        const index = new TermIndex({ pageBits: 10 });
         const live: Doc[] = [];
         docs.slice(0, 1000).forEach((d) => (index.add(d.id, blob(d)), live.push(d)));
         checkAll(index, live, "tail only");
@@ -146,7 +146,7 @@ describe("TermIndex storage", () => {
 
     it("trim is skipped while the tail is small next to the base, and always moves a first load", () => {
         const docs = randomDocs(2000, 300, 9);
-        const index = new TermIndex();
+        const index = new TermIndex({ pageBits: 10 });
         docs.slice(0, 1900).forEach((d) => index.add(d.id, blob(d)));
         index.trim();
         assert.equal(index.memoryStats().tailPostings, 0, "a first load goes into the base");
@@ -161,7 +161,7 @@ describe("TermIndex storage", () => {
     it("compaction drops dead postings from base and tail, renumbers, and later adds still work", () => {
         // Enough postings that dead ones pass the compaction threshold (50k) and outnumber the live.
         const docs = randomDocs(12_000, 400, 13);
-        const index = new TermIndex();
+        const index = new TermIndex({ pageBits: 10 });
         docs.slice(0, 6000).forEach((d) => index.add(d.id, blob(d)));
         index.trim(true);
         docs.slice(6000).forEach((d) => index.add(d.id, blob(d)));
@@ -215,5 +215,18 @@ describe("TermDictionary: tokens in an arena behind a hash table", () => {
         } finally {
             db.close();
         }
+    });
+});
+
+describe("TermIndex default pages", () => {
+    it("works with the default 32 MiB pages, counting only the words written", () => {
+        const docs = randomDocs(2000, 300, 21);
+        const index = new TermIndex();
+        docs.forEach((d) => index.add(d.id, blob(d)));
+        const m = index.memoryStats();
+        assert.ok(m.postingBytes < 2 * 8 * m.postings + 64, `${m.postingBytes} bytes for ${m.postings} postings`);
+        checkAll(index, docs, "default pages");
+        index.trim();
+        checkAll(index, docs, "default pages, trimmed");
     });
 });
