@@ -6,6 +6,7 @@ import { languageOf } from "../languages";
 import type { Chunk, FileKind, Logger } from "../types";
 import { codePieces } from "./code";
 import type { DocFlavor } from "./headings";
+import { maskCppMacros } from "./cppMacros";
 import { nameDeclarations } from "./declarations";
 import { lineWindows, SourceLines } from "./lines";
 import { docPieces } from "./markdown";
@@ -19,7 +20,7 @@ export { estimateTokens } from "./tokens";
  * Version of the chunker's output. Part of the index identity: bump it whenever the same file would be chunked
  * differently, so existing indexes are rebuilt rather than mixing old and new boundaries.
  */
-export const CHUNKER_VERSION = "ts-3";
+export const CHUNKER_VERSION = "ts-4";
 
 /** Options for {@link chunkFile}. */
 export interface ChunkOptions {
@@ -133,7 +134,9 @@ async function structuredPieces(
         );
         return undefined;
     }
-    const pieces = await syntaxPieces(src, text, spec, b);
+    // C/C++: parse a copy with the macros that derail tree-sitter blanked out (cppMacros.ts); positions are kept.
+    const parsed = spec.grammar === "cpp" ? maskCppMacros(text) : text;
+    const pieces = await syntaxPieces(src, parsed, spec, b);
     return (
         pieces &&
         mergeSmall(src, pieces, {
