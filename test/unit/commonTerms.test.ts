@@ -65,6 +65,14 @@ describe("weightless terms (pure rule)", () => {
         const compound = queryAlternatives("widget_gear widget");
         assert.deepEqual(withoutWeightlessTerms(compound, new Map([["widget", 40], ["gear", 30], ["widgetgear", 1]]), 40).map((a) => a.joined), ["widgetgear"]);
     });
+
+    it("keeps the common terms when the rarer ones match no chunk (else the search would find nothing)", () => {
+        const df = new Map([["test", 30], ["function", 25], ["metadata", 0], ["registered", 0]]);
+        const alts = queryAlternatives("test function metadata registered");
+        assert.deepEqual(withoutWeightlessTerms(alts, df, 40).map((a) => a.joined), ["test", "function", "metadata", "registered"]);
+        df.set("metadata", 1);
+        assert.deepEqual(withoutWeightlessTerms(alts, df, 40).map((a) => a.joined), ["metadata", "registered"]);
+    });
 });
 
 describe("weightless terms (real FTS5 index)", () => {

@@ -7,8 +7,9 @@
  * to 1e-6 once n reaches N/2. Such a term adds about a millionth to a score, so dropping it leaves the scores of
  * every chunk that matches another term as they were (only chunks tied exactly on the rarer terms may swap, since
  * that millionth broke their tie); what goes are the chunks that matched only near-weightless terms, which sat
- * below all the others with scores near zero. When every alternative is that common, the query is left whole: there
- * is nothing better to rank by.
+ * below all the others with scores near zero. When every alternative is that common, or the rarer ones match no chunk
+ * at all ("how test function metadata is registered" in a folder that never says metadata or registered), the query
+ * is left whole: there is nothing better to rank by, and dropping the common terms would leave no result.
  *
  * Dropping terms that merely weigh little is not exact, and was measured to cost quality (bench/RESULTS.md): at a
  * quarter of the chunks csn-code hybrid fell 0.562 -> 0.555, at a tenth semble hybrid fell 0.811 -> 0.800.
@@ -22,7 +23,7 @@ export function hasFloorWeight(df: number, totalChunks: number): boolean {
 
 /**
  * The alternatives worth scoring. `df` gives the number of chunks holding a term. An alternative is dropped when
- * every term it searches for has the floor weight.
+ * every term it searches for has the floor weight, unless what is left matches no chunk.
  */
 export function withoutWeightlessTerms(
     alternatives: readonly QueryAlternative[],
@@ -30,5 +31,6 @@ export function withoutWeightlessTerms(
     totalChunks: number,
 ): QueryAlternative[] {
     const kept = alternatives.filter((a) => !alternativeTerms(a).every((t) => hasFloorWeight(df.get(t) ?? 0, totalChunks)));
-    return kept.length > 0 ? kept : [...alternatives];
+    const matchesSomething = kept.some((a) => alternativeTerms(a).some((t) => (df.get(t) ?? 0) > 0));
+    return matchesSomething ? kept : [...alternatives];
 }
