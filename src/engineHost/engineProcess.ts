@@ -27,7 +27,7 @@ import {
     type WireLogLevel,
 } from "./ipc";
 import { describeTeamIndex, scrub, withPassword, type WireTeamIndex } from "./teamIndexConfig";
-import { teamOpener, type TeamOpener } from "./teamOpener";
+import { teamOpener, withDeadline, type TeamOpener } from "./teamOpener";
 
 interface OpenEngine {
     key: string;
@@ -227,7 +227,8 @@ async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
 async function connectTeam(team: WireTeamIndex, identity: IndexIdentity): Promise<SharedSource> {
     const key = { repo: team.repository, ref: team.ref };
     try {
-        return await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
+        const source = await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
+        return withDeadline(source, `The team index ${key.repo}@${key.ref} at ${team.url}`);
     } catch (err) {
         if (isCoreError(err, "cancelled")) throw err;
         const why = err instanceof Error ? err.message : String(err);
@@ -235,6 +236,19 @@ async function connectTeam(team: WireTeamIndex, identity: IndexIdentity): Promis
         const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
         throw new CoreError("storeUnreachable", scrub(message, team.password));
     }
+}
+
+/**
+ * Answers "cancelled" as soon as the host cancels, even while the work is still waiting on something that does not
+ * look at the signal (a team index query): the QuickPick's next keystroke must not queue behind it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return work;
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(new CoreError("cancelled", "cancelled"));
+        signal.addEventListener("abort", onAbort, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
 }
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, id: number, signal: AbortSignal) => Promise<ResultOf<M>> };
@@ -267,10 +281,10 @@ const handlers: Handlers = {
         });
     },
     async search({ key, query, options }, _id, signal) {
-        return using(key, (engine) => engine.search(query, { ...options, signal }));
+        return untilAborted(using(key, (engine) => engine.search(query, { ...options, signal })), signal);
     },
     async similar({ key, target, options }, _id, signal) {
-        return using(key, (engine) => engine.similar(target, { ...options, signal }));
+        return untilAborted(using(key, (engine) => engine.similar(target, { ...options, signal })), signal);
     },
     async status({ key }) {
         return engineFor(key).engine.status();

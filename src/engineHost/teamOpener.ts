@@ -14,6 +14,15 @@ export const FIRST_WAIT_MS = 2_000;
 /** While the team index is down: a retry costs a search at most this; a slower connection is used at the next one. */
 export const RETRY_WAIT_MS = 300;
 
+/** Longest a connection attempt (connect, schema check, namespace read) may run in the background. */
+const CONNECT_DEADLINE_MS = 15_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, error: () => Error): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export interface TeamOpener {
     open(): Promise<SharedSource>;
     /** The link that used this opener is gone: a connection still on its way is closed when it arrives. */
@@ -27,7 +36,8 @@ export function teamOpener(connect: () => Promise<SharedSource>, what: string, w
     /** A connection that arrived while no search was waiting for it. */
     let unclaimed: SharedSource | undefined;
     const start = () => {
-        const a = connect();
+        // An attempt that hangs after the socket opened (a server gone silent mid-handshake) must end too.
+        const a = withTimeout(connect(), CONNECT_DEADLINE_MS, () => new CoreError("storeUnreachable", `${what} does not answer`));
         attempt = a;
         a.then(
             (source) => {
@@ -72,4 +82,59 @@ export function teamOpener(connect: () => Promise<SharedSource>, what: string, w
             attempt = undefined;
         },
     };
+}
+
+/** Longest a team index query may take before the database counts as not answering (a slow exact scan is seconds). */
+export const CALL_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 3_000;
+
+/**
+ * The source with a deadline on every call. A connection that goes silent mid-session (a dropped VPN, a laptop woken
+ * on another network) leaves node-postgres waiting for a reply with no timeout, and the search with it, for good.
+ * Past the deadline a call fails as "storeUnreachable", so the link answers from the local index; until the
+ * database answers a probe (refresh(), run in the background) every call fails at once instead of waiting again.
+ */
+export function withDeadline(source: SharedSource, what: string, timeoutMs = CALL_TIMEOUT_MS): SharedSource {
+    let stuck = false;
+    let probe: Promise<void> | undefined;
+    /** The deadline's own errors (told apart by identity, not by their text). */
+    const deadlineErrors = new WeakSet<object>();
+    const silent = () => {
+        const err = new CoreError("storeUnreachable", `${what} stopped answering (no reply within ${timeoutMs / 1000} s)`);
+        deadlineErrors.add(err);
+        return err;
+    };
+    const timed = <T>(p: Promise<T>): Promise<T> => withTimeout(p, timeoutMs, silent);
+    const startProbe = () => {
+        // One small query: a short deadline, so a database that is back is used again within seconds.
+        probe ??= withTimeout(source.refresh(), Math.min(timeoutMs, PROBE_TIMEOUT_MS), silent)
+            .then(() => void (stuck = false))
+            .catch(() => undefined)
+            .finally(() => (probe = undefined));
+    };
+    return new Proxy(source, {
+        get(target, prop) {
+            const value: unknown = Reflect.get(target, prop);
+            if (typeof value !== "function" || prop === "close") return typeof value === "function" ? value.bind(target) : value;
+            const call = (args: unknown[]): unknown => {
+                const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+                if (!(result instanceof Promise)) return result;
+                return timed(result).catch((err: unknown) => {
+                    if (typeof err === "object" && err !== null && deadlineErrors.has(err)) stuck = true;
+                    throw err;
+                });
+            };
+            return (...args: unknown[]) => {
+                if (!stuck) return call(args);
+                // A retry: wait briefly for the probe, so a database that is back answers this search already.
+                startProbe();
+                return withTimeout(probe ?? Promise.resolve(), RETRY_WAIT_MS, silent)
+                    .catch(() => undefined)
+                    .then(() => {
+                        if (stuck) throw silent();
+                        return call(args);
+                    });
+            };
+        },
+    });
 }

@@ -114,7 +114,12 @@ suite("Team index (PostgreSQL)", () => {
         await editor.edit((e) => e.insert(end, "\n/** Quokkaflux jitter: the pause added between upload retries. */\nexport const QUOKKAFLUX_JITTER_MS = 17;\n"));
         // Unsaved: the engine is told the file is answered by the local side.
         await waitFor("the unsaved path to reach the engine", async () => Object.values((await teamState()).unsaved).some((p) => p.includes(EDITED)));
-        assert.ok(await doc.save());
+        // save() can report false on a loaded machine while the write still lands: wait for the file itself.
+        await doc.save();
+        await waitFor("the edit to be on disk", async () => {
+            if (doc.isDirty) await doc.save();
+            return new TextDecoder().decode(await vscode.workspace.fs.readFile(fixtureUri(EDITED))).includes("QUOKKAFLUX_JITTER_MS");
+        });
         await waitFor("the unsaved path to clear after saving", async () => !Object.values((await teamState()).unsaved).some((p) => p.includes(EDITED)));
         const hit = await waitFor("the saved text to be searchable", async () => {
             const o = (await search("quokkaflux jitter", { mode: "lexical" })) as Awaited<ReturnType<typeof search>> & { answeredBy: string[] };
@@ -173,8 +178,14 @@ suite("Team index (PostgreSQL)", () => {
             await waitFor("the namespace from git", async () => Object.values((await teamState()).namespaces).includes("acme/api@main"));
             await waitFor("the team index to answer", async () => ((await search("retry failed uploads")) as Out).answeredBy.includes(SHARED));
             // git checkout feature/x: nothing is published for it, so the local index answers and says why.
-            await vscode.workspace.fs.writeFile(fixtureUri(".git/HEAD"), enc("ref: refs/heads/feature/x\n"));
-            await waitFor("the namespace to follow the branch", async () => Object.values((await teamState()).namespaces).includes("acme/api@feature/x"));
+            // Written again while waiting: the .git/HEAD watcher was created a moment ago (a real branch switch comes
+            // long after) and on a loaded machine may not be listening yet.
+            await waitFor("the namespace to follow the branch", async () => {
+                if (Object.values((await teamState()).namespaces).includes("acme/api@feature/x")) return true;
+                await vscode.workspace.fs.writeFile(fixtureUri(".git/HEAD"), enc("ref: refs/heads/feature/x\n"));
+                await sleep(1000);
+                return false;
+            });
             const o = await waitFor("the local index to answer", async () => {
                 const r = (await search("retry failed uploads")) as Out;
                 return r.sharedUnavailable ? r : undefined;

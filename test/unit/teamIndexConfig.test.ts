@@ -12,7 +12,7 @@ import { parse } from "pg-connection-string";
 import { cleanUrl, defaultNamespace, repositoryOfRemote, scrub, withPassword } from "../../src/engineHost/teamIndexConfig";
 import { CoreError, isCoreError } from "../../src/core/errors";
 import type { SharedSource } from "../../src/core/teamIndex";
-import { teamOpener } from "../../src/engineHost/teamOpener";
+import { teamOpener, withDeadline } from "../../src/engineHost/teamOpener";
 import { answeredByText, teamIndexStatus } from "../../src/indexing/statusText";
 
 test("a remote URL gives owner/name in every form git writes", () => {
@@ -140,5 +140,46 @@ describe("teamOpener: a database that does not answer costs a search a bounded w
         await assert.rejects(opener.open(), /refused/);
         await assert.rejects(opener.open(), /refused/);
         assert.equal(n, 2);
+    });
+});
+
+describe("withDeadline: a connection gone silent mid-session", () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    function source() {
+        const state = { silent: false, calls: 0, refreshes: 0 };
+        const never = new Promise<never>(() => undefined);
+        const src = {
+            label: "shared index x@y",
+            async counts() {
+                state.calls++;
+                return state.silent ? never : { files: 1, chunks: 2, embedded: 2 };
+            },
+            async refresh() {
+                state.refreshes++;
+                return state.silent ? never : undefined;
+            },
+            async close() {},
+        } as unknown as SharedSource;
+        return { state, src };
+    }
+
+    it("fails a call past the deadline as storeUnreachable, then after a short wait until a probe gets an answer", async () => {
+        const { state, src } = source();
+        const guarded = withDeadline(src, "The team index x@y", 40);
+        assert.equal(guarded.label, "shared index x@y");
+        assert.deepEqual(await guarded.counts(), { files: 1, chunks: 2, embedded: 2 });
+        state.silent = true;
+        const t0 = Date.now();
+        await assert.rejects(guarded.counts(), (e: unknown) => isCoreError(e, "storeUnreachable") && /stopped answering/.test(e.message));
+        assert.ok(Date.now() - t0 < 200);
+        const t1 = Date.now();
+        await assert.rejects(guarded.counts(), (e: unknown) => isCoreError(e, "storeUnreachable"));
+        assert.ok(Date.now() - t1 < 350, "while stuck, a call waits at most the short retry wait for the probe");
+        assert.equal(state.calls, 2, "the stuck source is not called");
+        state.silent = false;
+        await sleep(60); // the probe above timed out while it was still silent
+        // The next call's probe answers within its wait: this very call is served.
+        assert.deepEqual(await guarded.counts(), { files: 1, chunks: 2, embedded: 2 });
+        assert.ok(state.refreshes >= 2);
     });
 });
