@@ -99,6 +99,21 @@ describe("test-file prior (hybrid)", () => {
     });
 });
 
+describe("exact definitions: the file named after the symbol", () => {
+    it("a definition in a file named after it, plural included, beats one elsewhere that is closer", async () => {
+        const store = openStore([
+            // Closer to the query on both sides: more vector-similar, and it says Field more often.
+            { path: "src/field/schema.ts", cos: 0.9, symbol: "Field", text: "export function Field(name: string) { return Field.of(name, Field); }" },
+            { path: "src/fields.ts", cos: 0.3, symbol: "Field", text: "export function Field(name: string) { return name; }" },
+        ]);
+        const hits = await rankHits(new LocalSource(store), QUERY, "Field", { mode: "hybrid", top: 2 });
+        assert.equal(hits[0].path, "src/fields.ts");
+        const flat = await rankHits(new LocalSource(store), QUERY, "Field", { mode: "hybrid", top: 2, rankConfig: { symbolStemFactor: 1 } });
+        assert.equal(flat[0].path, "src/field/schema.ts", "without the stem factor the closer definition wins");
+        store.close();
+    });
+});
+
 describe("exact definitions: spelled as asked", () => {
     let store: IndexStore;
     before(() => {

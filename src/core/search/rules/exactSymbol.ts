@@ -19,7 +19,7 @@ export const exactSymbolRule: RankRule = {
         for (const { key, name, boost } of asked) {
             for (const def of ctx.index.definitions(key)) {
                 const spelled = spelledAsAsked(def.symbol, name) ? 1 : ctx.config.symbolCaseMismatchFactor;
-                const gain = (pathWords(def.path).stemKey === key ? boost * ctx.config.symbolStemFactor : boost) * spelled;
+                const gain = (namedAfter(pathWords(def.path).stemKey, key) ? boost * ctx.config.symbolStemFactor : boost) * spelled;
                 const found = byId.get(def.id);
                 byId.set(def.id, found ? { ...found, score: found.score + gain } : { ...def, score: gain });
             }
@@ -54,6 +54,11 @@ function spelledAsAsked(symbol: string | undefined, name: string): boolean {
 function lastSegment(name: string): string {
     const segments = name.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
     return (segments[segments.length - 1] ?? "").trim().replace(/^[_$]+|[_$]+$/g, "");
+}
+
+/** A file stem naming a symbol: equal, or its plural (`fields.py` holds `Field`, `errors.ts` holds `ZodError`'s kin). */
+function namedAfter(stemKey: string, key: string): boolean {
+    return stemKey === key || stemKey === `${key}s` || stemKey === `${key}es`;
 }
 
 /** The names whose definitions gain, each with its boost in fused-score units. */
