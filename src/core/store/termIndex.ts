@@ -283,45 +283,14 @@ export class TermIndex {
 
     /** Adds one token's BM25 part to every live chunk holding it (the common case: a group of one). */
     private scoreToken(token: number, s: Scoring, touched: number[]): void {
-        const idf = this.idf(token) * (K1 + 1);
-        const [w0, w1, w2, w3] = s.weights;
-        const { alive, score, matched, docLength } = this;
-        const { lengthBase, lengthSlope } = s;
-        this.forEachRun(token, (data, from, to) => {
-            for (let i = from; i < to; i += 2) {
-                const doc = data[i];
-                if (alive[doc] === 0) continue;
-                const packed = data[i + 1];
-                const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
-                score[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
-                if (matched[doc] === 0) {
-                    matched[doc] = 1;
-                    touched.push(doc);
-                }
-            }
-        });
+        this.visitRuns(token, false, this.idf(token) * (K1 + 1), s, touched);
     }
 
     /** Adds the parts of an AND group only to the chunks holding every token of it. */
     private scoreAllOf(tokens: number[], s: Scoring, touched: number[]): void {
-        const [w0, w1, w2, w3] = s.weights;
-        const { alive, groupHits, groupSum, docLength } = this;
-        const { lengthBase, lengthSlope } = s;
+        const { groupHits, groupSum } = this;
         const groupTouched: number[] = [];
-        for (const token of tokens) {
-            const idf = this.idf(token) * (K1 + 1);
-            this.forEachRun(token, (data, from, to) => {
-                for (let i = from; i < to; i += 2) {
-                    const doc = data[i];
-                    if (alive[doc] === 0) continue;
-                    const packed = data[i + 1];
-                    const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
-                    if (groupHits[doc] === 0) groupTouched.push(doc);
-                    groupHits[doc]++;
-                    groupSum[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
-                }
-            });
-        }
+        for (const token of tokens) this.visitRuns(token, true, this.idf(token) * (K1 + 1), s, groupTouched);
         for (const doc of groupTouched) {
             if (groupHits[doc] === tokens.length) {
                 this.score[doc] += groupSum[doc];
@@ -332,6 +301,73 @@ export class TermIndex {
             }
             groupHits[doc] = 0;
             groupSum[doc] = 0;
+        }
+    }
+
+    /**
+     * Scores each run of a token's postings (forEachRun's walk, without a callback: the scoring loops run on
+     * locals, where a closure would read its captured variables from memory on every posting).
+     */
+    private visitRuns(token: number, group: boolean, idf: number, s: Scoring, touched: number[]): void {
+        const baseLen = this.baseLen[token];
+        if (baseLen > 0) {
+            const from = this.baseStart[token];
+            if (group) this.groupRun(this.base, from, from + baseLen * 2, idf, s, touched);
+            else this.scoreRun(this.base, from, from + baseLen * 2, idf, s, touched);
+        }
+        const len = this.tailLen[token];
+        let addr = this.tailHead[token];
+        for (let done = 0; done < len; ) {
+            const cap = sliceCapacity(done);
+            const page = this.pages[addr >>> this.pageBits];
+            const off = addr & this.pageMask;
+            const n = Math.min(cap, len - done);
+            if (group) this.groupRun(page, off, off + n * 2, idf, s, touched);
+            else this.scoreRun(page, off, off + n * 2, idf, s, touched);
+            done += n;
+            if (done < len) addr = page[off + cap * 2];
+        }
+    }
+
+    /** scoreToken over postings [from, to) of `data`. */
+    private scoreRun(data: Uint32Array, from: number, to: number, idf: number, s: Scoring, touched: number[]): void {
+        const [w0, w1, w2, w3] = s.weights;
+        const lengthBase = s.lengthBase;
+        const lengthSlope = s.lengthSlope;
+        const alive = this.alive;
+        const score = this.score;
+        const matched = this.matched;
+        const docLength = this.docLength;
+        for (let i = from; i < to; i += 2) {
+            const doc = data[i];
+            if (alive[doc] === 0) continue;
+            const packed = data[i + 1];
+            const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
+            score[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
+            if (matched[doc] === 0) {
+                matched[doc] = 1;
+                touched.push(doc);
+            }
+        }
+    }
+
+    /** One token of an AND group over postings [from, to) of `data`: sums per chunk, counts the group's tokens. */
+    private groupRun(data: Uint32Array, from: number, to: number, idf: number, s: Scoring, groupTouched: number[]): void {
+        const [w0, w1, w2, w3] = s.weights;
+        const lengthBase = s.lengthBase;
+        const lengthSlope = s.lengthSlope;
+        const alive = this.alive;
+        const groupHits = this.groupHits;
+        const groupSum = this.groupSum;
+        const docLength = this.docLength;
+        for (let i = from; i < to; i += 2) {
+            const doc = data[i];
+            if (alive[doc] === 0) continue;
+            const packed = data[i + 1];
+            const f = w0 * (packed & 0xff) + w1 * ((packed >>> 8) & 0xff) + w2 * ((packed >>> 16) & 0xff) + w3 * (packed >>> 24);
+            if (groupHits[doc] === 0) groupTouched.push(doc);
+            groupHits[doc]++;
+            groupSum[doc] += (idf * f) / (f + lengthBase + lengthSlope * docLength[doc]);
         }
     }
 
