@@ -26,7 +26,7 @@ import {
     type WireError,
     type WireLogLevel,
 } from "./ipc";
-import { describeTeamIndex, scrub, withPassword, type WireTeamIndex } from "./teamIndexConfig";
+import { describeTeamIndex, scrub, shownUrl, withPassword, type WireTeamIndex } from "./teamIndexConfig";
 import { teamOpener, withDeadline, type TeamOpener } from "./teamOpener";
 
 interface OpenEngine {
@@ -213,7 +213,7 @@ async function applyTeam(key: string, engine: SeekEngine): Promise<void> {
     openers.get(key)?.abandon();
     openers.delete(key);
     if (!team) return engine.detachShared();
-    const opener = teamOpener(() => connectTeam(team, engine.indexIdentity), `The team index ${team.repository}@${team.ref} at ${team.url}`);
+    const opener = teamOpener(() => connectTeam(team, engine.indexIdentity), `The team index ${team.repository}@${team.ref} at ${shownUrl(team.url)}`);
     openers.set(key, opener);
     await engine.attachShared(() => opener.open(), { localPaths: () => unsaved.get(key) ?? [] });
 }
@@ -228,12 +228,12 @@ async function connectTeam(team: WireTeamIndex, identity: IndexIdentity): Promis
     const key = { repo: team.repository, ref: team.ref };
     try {
         const source = await PostgresSource.open(withPassword(team.url, team.password), key, identity, { logger });
-        return withDeadline(source, `The team index ${key.repo}@${key.ref} at ${team.url}`);
+        return withDeadline(source, `The team index ${key.repo}@${key.ref} at ${shownUrl(team.url)}`);
     } catch (err) {
         if (isCoreError(err, "cancelled")) throw err;
         const why = err instanceof Error ? err.message : String(err);
         // The core's errors name the team index already; others (a rejected password) get the context here.
-        const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${team.url} cannot be used: ${why}`;
+        const message = isCoreError(err) ? why : `The team index ${key.repo}@${key.ref} at ${shownUrl(team.url)} cannot be used: ${why}`;
         throw new CoreError("storeUnreachable", scrub(message, team.password));
     }
 }

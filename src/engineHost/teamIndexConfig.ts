@@ -54,9 +54,14 @@ export function scrub(message: string, secret: string | undefined): string {
     return out;
 }
 
-/** "acme/api@main at postgres://reader@db:5432/seek": for the log (the URL never holds the password here). */
+/** The URL as messages show it: without any password (the host sends none; this holds for any caller). */
+export function shownUrl(url: string): string {
+    return cleanUrl(url)?.url ?? "<team index url>";
+}
+
+/** "acme/api@main at postgres://reader@db:5432/seek": for the log. */
 export function describeTeamIndex(t: WireTeamIndex): string {
-    return `${t.repository}@${t.ref} at ${t.url}${t.password ? " (password from SecretStorage)" : ""}`;
+    return `${t.repository}@${t.ref} at ${shownUrl(t.url)}${t.password ? " (password from SecretStorage)" : ""}`;
 }
 
 /** The `.git` directory of a checkout (a worktree or submodule has a `.git` file naming it), or undefined. */

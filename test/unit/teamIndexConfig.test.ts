@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "pg-connection-string";
-import { cleanUrl, defaultNamespace, repositoryOfRemote, scrub, withPassword } from "../../src/engineHost/teamIndexConfig";
+import { cleanUrl, defaultNamespace, describeTeamIndex, repositoryOfRemote, scrub, shownUrl, withPassword } from "../../src/engineHost/teamIndexConfig";
 import { CoreError, isCoreError } from "../../src/core/errors";
 import type { SharedSource } from "../../src/core/teamIndex";
 import { teamOpener, withDeadline } from "../../src/engineHost/teamOpener";
@@ -59,6 +59,12 @@ test("the settings URL loses any password; the engine's URL gets the stored one,
     assert.equal(parse(url).user, "reader");
     assert.equal(parse(url).database, "seek");
     assert.equal(withPassword("postgres://reader@db/seek", undefined), "postgres://reader@db/seek");
+});
+
+test("messages show the URL without a password, whoever passed one", () => {
+    const text = describeTeamIndex({ url: "postgres://reader:hunter2@db/seek", repository: "acme/api", ref: "main", password: "x" });
+    assert.equal(text, "acme/api@main at postgres://reader@db/seek (password from SecretStorage)");
+    assert.equal(shownUrl("nonsense :// hunter2"), "<team index url>");
 });
 
 test("scrub removes the password as given and URL-encoded", () => {
