@@ -10,6 +10,7 @@ import { EngineClient } from "./engineHost/engineClient";
 import { IndexService } from "./indexing/indexService";
 import { LagMonitor } from "./indexing/lagMonitor";
 import { SearchService } from "./indexing/searchService";
+import { TeamIndexService } from "./indexing/teamIndexService";
 import { Log } from "./log";
 import type { SearchModeDto } from "./protocol/messages";
 import { RangeOpener } from "./views/openLocation";
@@ -31,6 +32,8 @@ export class Ctx implements ViewHost, vscode.Disposable {
     readonly client: EngineClient;
     readonly index: IndexService;
     readonly search: SearchService;
+    /** The team index (#12): follows its settings, the password and unsaved editors from activation on. */
+    readonly team: TeamIndexService;
     readonly opener = new RangeOpener(() => this.panel?.visibleColumn());
     readonly resultsView: ResultsViewProvider;
     /** The results panel while it is open (singleton). */
@@ -62,6 +65,7 @@ export class Ctx implements ViewHost, vscode.Disposable {
             onError: (err, what) => this.errors.report(err, what),
         });
         this.search = this.pushExtCleanup(new SearchService(this.index, this.client, this.log));
+        this.team = this.pushExtCleanup(new TeamIndexService(this));
         this.resultsView = this.pushExtCleanup(new ResultsViewProvider(this));
         this.pushExtCleanup(this.opener);
         this.pushExtCleanup(this.lag);

@@ -17,7 +17,6 @@ import { showLogCommand } from "./showLogCommand";
 import { teamIndexClearPasswordCommand } from "./teamIndexClearPasswordCommand";
 import { teamIndexSetPasswordCommand } from "./teamIndexSetPasswordCommand";
 import { teamIndexStateCommand } from "./teamIndexStateCommand";
-import { TeamIndexService } from "../indexing/teamIndexService";
 import { testStateCommand } from "./testStateCommand";
 
 export const CommandId = {
@@ -73,6 +72,7 @@ const COMMANDS: Entry[] = [
     { id: CommandId.testState, handler: testStateCommand },
     { id: CommandId.internalSearch, handler: internalSearchCommand },
     { id: CommandId.internalFindSimilar, handler: internalFindSimilarCommand },
+    { id: CommandId.teamIndexState, handler: (ctx) => teamIndexStateCommand(ctx.team) },
 ];
 
 export function registerCommands(ctx: Ctx): void {
@@ -83,8 +83,4 @@ export function registerCommands(ctx: Ctx): void {
                 : vscode.commands.registerCommand(entry.id, (...args: unknown[]) => entry.handler(ctx, ...args));
         ctx.pushExtCleanup(d);
     }
-    // The team index (#12) follows its settings, the password and unsaved editors from activation on.
-    // FIXME(#12): Ctx should own this service; it starts here only because ctx.ts had another owner at the time.
-    const team = ctx.pushExtCleanup(new TeamIndexService(ctx));
-    ctx.pushExtCleanup(vscode.commands.registerCommand(CommandId.teamIndexState, () => teamIndexStateCommand(team)));
 }
