@@ -118,9 +118,13 @@ export class PostgresSource implements SearchSource {
             const groups = tokenGroups(searchableAlternatives(req.query, req.dropWeightless, stats), stats);
             if (groups.length === 0 || stats.chunks === 0) return [];
             const params = new SqlParams();
-            const { lateral, candidates } = bm25Sql(groups, stats, req.weights, params);
-            const where = [`c.ns = ${params.add(this.ns.id)}`, candidates, "s.matched", ...filterConditions(req.filter, globs, params)];
-            const sql = `SELECT ${META_COLUMNS}, s.score FROM seek_chunks c ${lateral} WHERE ${where.join(" AND ")} ORDER BY s.score DESC, c.id LIMIT ${params.add(req.limit)}`;
+            const bm25 = bm25Sql(groups, stats, req.weights, params);
+            const where = [`c.ns = ${params.add(this.ns.id)}`, bm25.candidates, ...filterConditions(req.filter, globs, params)];
+            // OFFSET 0 keeps the inner query a subquery, so each token's counts are looked up once per row.
+            const inner = `SELECT ${META_COLUMNS}, c.length, ${bm25.tokenColumns} FROM seek_chunks c WHERE ${where.join(" AND ")} OFFSET 0`;
+            const sql =
+                `SELECT x.id, x.path, x.kind, x.language, x.start_line, x.end_line, x.symbol_keys, ${bm25.score} AS score ` +
+                `FROM (${inner}) x WHERE ${bm25.matched} ORDER BY score DESC, x.id LIMIT ${params.add(req.limit)}`;
             return (await client.query(sql, params.values)).rows;
         });
         return rows.map(toCandidate);
