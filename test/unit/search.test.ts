@@ -132,6 +132,30 @@ describe("rankHits", () => {
         assert.equal(top5.filter((h) => h.path === "src/big.ts").length, 3);
     });
 
+    it("lets a docs file give more hits than a code file before other files", async () => {
+        const dir = fs.mkdtempSync(join(tmpdir(), "seek-search-docs-"));
+        dirs.push(dir);
+        const docs = IndexStore.open(dir, { modelId: "m", dimensions: DIMS, instructionSet: "i", chunkerVersion: "1" });
+        const sections = [0.99, 0.98, 0.97, 0.96, 0.95, 0.94].map((cos, i) => ({ cos, start: i * 10 + 1 }));
+        docs.replaceFiles([
+            {
+                file: { path: "README.md", hash: "r", size: 1, mtimeMs: 1 },
+                chunks: sections.map((s, i) => ({ path: "README.md", startLine: s.start, endLine: s.start + 2, language: "markdown", kind: "docs" as const, text: lines(`section${i}`, 3) })),
+                vectors: sections.map((s, i) => withCosine(s.cos, 1 + (i % (DIMS - 1)))),
+            },
+            ...[0.5, 0.4, 0.3, 0.2, 0.1].map((cos, i) => ({
+                file: { path: `src/f${i}.ts`, hash: `f${i}`, size: 1, mtimeMs: 1 },
+                chunks: [{ path: `src/f${i}.ts`, startLine: 1, endLine: 3, language: "typescript", kind: "code" as const, text: lines(`f${i}`, 3) }],
+                vectors: [withCosine(cos, 2)],
+            })),
+        ]);
+        const hits = await rankHits(new LocalSource(docs), QUERY, "", { mode: "vector", top: 10 });
+        assert.deepEqual(hits.slice(0, 6).map((h) => h.path), ["README.md", "README.md", "README.md", "README.md", "README.md", "src/f0.ts"]);
+        const capped = await rankHits(new LocalSource(docs), QUERY, "", { mode: "vector", top: 10, rankConfig: { maxHitsPerFile: 3 } });
+        assert.equal(capped[3].path, "src/f0.ts");
+        docs.close();
+    });
+
     it("filters by kind, language and globs", async () => {
         const all = { mode: "vector" as const, top: 50 };
         const paths = async (opts: object) => [...new Set((await rankHits(new LocalSource(store), QUERY, "", { ...all, ...opts })).map((h) => h.path))].sort();
