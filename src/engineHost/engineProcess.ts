@@ -173,6 +173,11 @@ async function takeOver(open: OpenEngine, signal: AbortSignal): Promise<void> {
             } catch (err) {
                 if (!isCoreError(err, "storeLocked")) throw err;
             }
+            if (writer && signal.aborted) {
+                // Closed (or reset) while the writer opened: the entry is gone, so this writer must not keep the lock.
+                await writer.close();
+                throw new CoreError("cancelled", "cancelled");
+            }
             if (writer) {
                 const reader = open.engine;
                 open.engine = writer;
