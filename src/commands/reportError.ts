@@ -52,7 +52,9 @@ export function describeError(err: unknown): ErrorDescription {
         case "storeCorrupt":
             return { message: "Seek's index was damaged.", actions: ["rebuildIndex", "showLog"], severity: "error" };
         case "storeLocked":
-            return { message: "Seek's index is in use by another window; close it there or rebuild here.", actions: ["rebuildIndex", "showLog"], severity: "error" };
+            // The engine process opens a locked index read-only and takes it over once the other process lets go;
+            // a rebuild is refused meanwhile, so it is not offered.
+            return { message: "Seek's index is being updated by another Seek (a VS Code window, the CLI); Seek searches what it has stored and takes over when that one finishes.", actions: ["showLog"], severity: "info" };
         case "storeUnreachable":
             return { message: "Seek cannot reach the team index's database.", actions: ["showLog"], severity: "error" };
         case "indexMismatch":
