@@ -41,9 +41,14 @@ export interface FieldWeights {
 
 export const FIELD_WEIGHTS: Readonly<FieldWeights> = Object.freeze({ text: 1.0, idents: 1.0, path: 2.0, symbol: 4.0 });
 
-const K1 = 1.2;
-const B = 0.75;
-const IDF_FLOOR = 1e-6;
+/** BM25 as SQLite FTS5 defines it; the team index's SQL (postgres/lexicalSql.ts) uses the same constants. */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/** FTS5's weight for a term in half the rows or more. */
+export const BM25_IDF_FLOOR = 1e-6;
+const K1 = BM25_K1;
+const B = BM25_B;
+const IDF_FLOOR = BM25_IDF_FLOOR;
 /** Compaction waits for this many dead postings, so small edits never trigger it. */
 const MIN_DEAD_TO_COMPACT = 50_000;
 

@@ -10,6 +10,12 @@ import type { Logger } from "../../types";
 
 /** How long a connection attempt may take before the database counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a reader's query may wait for its reply before the database counts as unreachable: node-postgres waits
+ * forever by default, so a connection gone silent (a dropped VPN) would hang a search, in the CLI and the MCP server
+ * as much as in the editor. Far above a healthy search (BM25 at a million chunks takes about a second).
+ */
+const QUERY_TIMEOUT_MS = 15_000;
 /** Readers run several queries of one search at once (BM25, kNN, definitions). */
 const POOL_SIZE = 8;
 
@@ -42,7 +48,7 @@ export function isUnreachable(err: unknown): boolean {
     const code = (err as { code?: unknown }).code;
     if (typeof code === "string" && (UNREACHABLE_CODES.has(code) || code.startsWith("08"))) return true;
     // node-postgres reports a socket closed under a query or a connect timeout with these messages and no code.
-    return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/.test(err.message);
+    return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error|^Query read timeout/.test(err.message);
 }
 
 /** Runs `fn`, turning a connection failure into CoreError("storeUnreachable") naming the redacted URL. */
@@ -58,7 +64,7 @@ export async function reachable<T>(url: string, fn: () => Promise<T>): Promise<T
 
 /** A pool for one URL. Idle connections that break (a database restart) are dropped and logged, never thrown. */
 export function openPool(url: string, logger: Logger, max = POOL_SIZE): pg.Pool {
-    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, idleTimeoutMillis: 30_000, types });
+    const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, idleTimeoutMillis: 30_000, types });
     pool.on("error", (err) => logger.debug(`seek: team index connection dropped (${err.message})`));
     return pool;
 }

@@ -13,13 +13,8 @@ import { withoutWeightlessTerms } from "../../search/commonTerms";
 import { alternativeTerms, queryAlternatives, type QueryAlternative } from "../../search/lexical";
 import { searchTokens } from "../../search/searchTokens";
 import { FIELDS } from "../chunkTerms";
-import type { FieldWeights } from "../termIndex";
+import { BM25_B as B, BM25_IDF_FLOOR as IDF_FLOOR, BM25_K1 as K1, type FieldWeights } from "../termIndex";
 import { SqlParams } from "./filterSql";
-
-// The constants of termIndex.ts (not exported there); the equality test against the local index guards them.
-const K1 = 1.2;
-const B = 0.75;
-const IDF_FLOOR = 1e-6;
 
 /** Namespace totals and the document frequencies of the query's tokens, read in the search's snapshot. */
 export interface TermStats {
