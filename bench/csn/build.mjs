@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { listFiles } from "../lib/walk.mjs";
 import { CACHE_DIR } from "../lib/seekCli.mjs";
 import { blankRanges, extractJsdoc, extractSections } from "./extract.mjs";
+import { mulberry32 } from "../lib/random.mjs";
 
 /** Bump when extraction or sampling changes, so cached sets are rebuilt. */
 const BUILD_VERSION = 5;
@@ -46,17 +47,6 @@ export const DOCS_PACKAGES = [
 
 const NPM_DIR = join(CACHE_DIR, "csn", "npm");
 const WORK_DIR = join(CACHE_DIR, "csn", "work");
-
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** Seeded sample of n items (deterministic for a given input order). */
 function sample(items, n, seed) {

@@ -21,6 +21,7 @@ import pg from "pg";
 import { parseFlags } from "../lib/args.mjs";
 import { percentile } from "../speed/core.mjs";
 import { startPgServer } from "../../scripts/pgserver.mjs";
+import { mulberry32 } from "../lib/random.mjs";
 
 const require = createRequire(import.meta.url);
 const OUT = join(import.meta.dirname, "..", "..", "out", "src", "core");
@@ -39,16 +40,6 @@ const ID = { modelId: "bge-small-en-v1.5-q", dimensions: DIMS, instructionSet: "
 const KEY = { repo: "bench/monorepo", ref: "main" };
 const logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const say = (m) => process.stdout.write(`${m}\n`);
-
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 // Vocabulary: 30,000 words drawn with Zipf(1.1) frequencies; one word in eight is a camelCase identifier.
 const SYLLABLES = "ba ce di fo gu ha je ki lo mu na pe qui ro su ta ve wi xo yu za bre cla dro fle gri plo stu tri".split(" ");

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseFlags } from "../lib/args.mjs";
 import { CACHE_DIR } from "../lib/seekCli.mjs";
 import { engineIdentity, engineStore, loadCore, percentile } from "./core.mjs";
+import { mulberry32 } from "../lib/random.mjs";
 
 /** Queries of the kinds users type: sentences and identifiers (from the semble quick repos). */
 export const LATENCY_QUERIES = [
@@ -41,16 +42,6 @@ export const LATENCY_QUERIES = [
 
 const MODES = ["vector", "lexical", "hybrid"];
 const EMPTY_FOLDER = join(CACHE_DIR, "speed", "empty-folder");
-
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** Reads every chunk and vector of a real index (grouped by file). */
 async function readSource(sourceIndex, sourceFolder, model) {

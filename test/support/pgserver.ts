@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import type { Chunk, FileKind } from "../../src/core/types";
+import { mulberry32 } from "./random";
 
 export interface PgServer {
     url: string;
@@ -24,16 +25,6 @@ export const REPO_ROOT = join(__dirname, "..", "..", "..");
 export async function startPgServer(): Promise<PgServer> {
     const mod = (await import(join(REPO_ROOT, "scripts", "pgserver.mjs"))) as { startPgServer(opts?: object): Promise<PgServer> };
     return mod.startPgServer();
-}
-
-export function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 
 const WORDS = (

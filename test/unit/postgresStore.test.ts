@@ -24,7 +24,8 @@ import { migrate, SCHEMA_VERSION, schemaVersion } from "../../src/core/store/pos
 import type { SearchFilter } from "../../src/core/store/searchSource";
 import { FIELD_WEIGHTS, type FieldWeights } from "../../src/core/store/termIndex";
 import type { Chunk, Logger } from "../../src/core/types";
-import { fakeVector, mulberry32, startPgServer, syntheticFiles, type PgServer } from "../support/pgserver";
+import { fakeVector, startPgServer, syntheticFiles, type PgServer } from "../support/pgserver";
+import { mulberry32 } from "../support/random";
 
 const logger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const DIMS = 32;

@@ -9,6 +9,7 @@ import { searchTokens } from "../../src/core/search/searchTokens";
 import { chunkTermCounts, encodeTerms } from "../../src/core/store/chunkTerms";
 import { IndexStore } from "../../src/core/store/indexStore";
 import { FIELD_WEIGHTS, TermIndex } from "../../src/core/store/termIndex";
+import { mulberry32 } from "../support/random";
 
 /**
  * The in-memory BM25 index against SQLite FTS5's own bm25(), which it replaced: the same documents, already
@@ -18,16 +19,6 @@ import { FIELD_WEIGHTS, TermIndex } from "../../src/core/store/termIndex";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const VOCAB = Array.from({ length: 60 }, (_, i) => `w${i}`);
 

@@ -4,22 +4,13 @@ import { encodeTerms } from "../../src/core/store/chunkTerms";
 import { Database } from "node-sqlite3-wasm";
 import { TermDictionary } from "../../src/core/store/termDictionary";
 import { TermIndex } from "../../src/core/store/termIndex";
+import { mulberry32 } from "../support/random";
 
 /**
  * The postings' storage (termIndex.ts): tail slices in pages, the exactly-sized base that trim and compaction build,
  * live document frequencies. Every layout must give the same answers as a plain recount; termIndex.test.ts checks
  * the scores against FTS5.
  */
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 interface Doc {
     id: number;

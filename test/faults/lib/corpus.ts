@@ -5,18 +5,10 @@
  */
 import { mkdirSync, openSync, writeSync, closeSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { mulberry32 } from "../../support/random";
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same corpus, so a failure can be replayed. */
-export function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** Deterministic PRNG: the same seed gives the same corpus, so a failure can be replayed. */
+export const rng = mulberry32;
 
 /** A marker word: lower-case letters and digits only, so every tokenizer keeps it as one token. */
 export function marker(tag: string): string {
