@@ -100,6 +100,21 @@ describe("overlay: shared index with local changes on top", () => {
         assert.ok(hits.find((h) => h.path === "src/same.ts")!.chunkId < 0);
     });
 
+    it("a new build of the team index is seen at the next search", async () => {
+        const ci = openStore([file("src/a.ts", "alpha upload v1", unit(1, 0, 0, 0))]);
+        const mine = openStore([file("src/a.ts", "alpha upload v2", unit(1, 0, 0, 0))]);
+        const overlay = new OverlaySource(new LocalSource(ci), new LocalSource(mine));
+        const before = await rankHits(overlay, QUERY, "", { mode: "vector" });
+        assert.ok(before[0].chunkId < 0, "the edited file is answered locally");
+        // CI publishes the developer's version: the file no longer differs.
+        ci.replaceFiles([file("src/a.ts", "alpha upload v2", unit(1, 0, 0, 0))]);
+        const after = await rankHits(overlay, QUERY, "", { mode: "vector" });
+        assert.ok(after[0].chunkId > 0, "now the team index answers for it");
+        assert.deepEqual([...overlay.localPaths], []);
+        ci.close();
+        mine.close();
+    });
+
     it("an overlay over two identical indexes ranks exactly like the index alone", async () => {
         const overlay = new OverlaySource(new LocalSource(local), new LocalSource(local));
         for (const mode of ["hybrid", "vector", "lexical"] as const) {

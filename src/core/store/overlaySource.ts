@@ -27,7 +27,6 @@ export class OverlaySource implements SearchSource {
     readonly label: string;
     /** Each search's filter split once; emptied on refresh, when the set of differing files may change. */
     private splits = new WeakMap<SearchFilter, SplitFilter>();
-    private sharedHashes: ReadonlyMap<string, string> | undefined;
     /** Paths answered locally, and paths answered by neither side; recomputed on every refresh. */
     private differing: { local: Set<string>; hidden: Set<string> } = { local: new Set(), hidden: new Set() };
 
@@ -45,29 +44,24 @@ export class OverlaySource implements SearchSource {
     }
 
     /**
-     * Catches both sides up and recomputes which files differ. The shared catalog is read once per shared
-     * refresh that reports a change ({@link invalidateShared}); the local one is in memory.
+     * Catches both sides up and recomputes which files differ. Each source keeps its own catalog current (the
+     * PostgreSQL one re-reads it only when a new build of its ref has landed), so a republished team index is seen
+     * at the next search.
      */
     async refresh(): Promise<void> {
         await Promise.all([this.shared.refresh(), this.local.refresh()]);
-        this.sharedHashes ??= await this.shared.fileHashes();
-        const localHashes = await this.local.fileHashes();
+        const [sharedHashes, localHashes] = await Promise.all([this.shared.fileHashes(), this.local.fileHashes()]);
         const local = new Set<string>();
         const hidden = new Set<string>();
-        for (const [path, hash] of localHashes) if (this.sharedHashes.get(path) !== hash) local.add(path);
-        for (const path of this.sharedHashes.keys()) if (!localHashes.has(path)) hidden.add(path);
+        for (const [path, hash] of localHashes) if (sharedHashes.get(path) !== hash) local.add(path);
+        for (const path of sharedHashes.keys()) if (!localHashes.has(path)) hidden.add(path);
         for (const path of this.options.localPaths?.() ?? []) local.add(path);
         this.differing = { local, hidden };
         this.splits = new WeakMap();
     }
 
-    /** Drops the cached shared catalog (a new build of the shared ref landed); the next refresh reads it again. */
-    invalidateShared(): void {
-        this.sharedHashes = undefined;
-    }
-
     async fileHashes(): Promise<ReadonlyMap<string, string>> {
-        const merged = new Map(this.sharedHashes ?? (await this.shared.fileHashes()));
+        const merged = new Map(await this.shared.fileHashes());
         const local = await this.local.fileHashes();
         for (const path of this.differing.hidden) merged.delete(path);
         for (const path of this.differing.local) {
