@@ -69,14 +69,19 @@ export function looksLikeIdentifier(query: string): boolean {
     return q.length > 0 && q.length <= MAX_QUERY_CHARS && IDENTIFIER_QUERY_RE.test(q);
 }
 
+/** The last segment of a qualified name (`a.b`, `A::b`, `a#b`, `a->b`, a heading path's `A > B`), without `()`. */
+export function lastNameSegment(name: string): string {
+    const segments = name.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
+    return segments[segments.length - 1] ?? "";
+}
+
 /**
  * The identifier a symbol (or an identifier query) names, normalised for comparison: the last qualified segment,
  * lowercase, separators removed (`Auth.loginUser()` -> `loginuser`, `Guide > Install steps` -> `installsteps`).
  * Undefined when there is no word at all. Callers decide whether the query is an identifier (looksLikeIdentifier).
  */
 export function symbolKey(nameOrQuery: string): string | undefined {
-    const segments = nameOrQuery.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
-    const last = segments[segments.length - 1] ?? "";
+    const last = lastNameSegment(nameOrQuery);
     const parts = (last.match(WORD_RE) ?? []).flatMap(splitIdentifier);
     return parts.length > 0 ? parts.join("") : undefined;
 }

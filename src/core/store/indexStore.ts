@@ -7,7 +7,7 @@
  */
 import fs = require("node:fs");
 import { join } from "node:path";
-import { SQLite3Error, type Database } from "node-sqlite3-wasm";
+import { SQLite3Error, type Database, type QueryResult } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
@@ -266,13 +266,9 @@ export class IndexStore {
     /** Chunks by id, in the order asked; unknown ids are left out. */
     getChunks(ids: number[]): StoredChunk[] {
         const byId = new Map<number, StoredChunk>();
-        for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-            const slice = ids.slice(i, i + IDS_PER_QUERY);
-            const sql = `SELECT ${CHUNK_COLUMNS} FROM chunks WHERE id IN (${slice.map(() => "?").join(",")})`;
-            for (const r of this.retrying(() => this.db.all(sql, slice))) {
-                const c = rowToChunk(r);
-                byId.set(c.id, c);
-            }
+        for (const r of this.rowsIn(`SELECT ${CHUNK_COLUMNS} FROM chunks WHERE id IN`, ids)) {
+            const c = rowToChunk(r);
+            byId.set(c.id, c);
         }
         return ids.map((id) => byId.get(id)).filter((c): c is StoredChunk => c !== undefined);
     }
@@ -285,32 +281,33 @@ export class IndexStore {
 
     /** The symbol field (as written) of each chunk that has one. */
     symbolsOf(ids: readonly number[]): Map<number, string> {
-        const out = new Map<number, string>();
-        for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-            const slice = ids.slice(i, i + IDS_PER_QUERY);
-            const sql = `SELECT id, symbol FROM chunks WHERE symbol IS NOT NULL AND id IN (${slice.map(() => "?").join(",")})`;
-            for (const r of this.retrying(() => this.db.all(sql, slice))) {
-                const row = r as { id: number; symbol: string };
-                out.set(row.id, row.symbol);
-            }
-        }
-        return out;
+        const rows = this.rowsIn("SELECT id, symbol FROM chunks WHERE symbol IS NOT NULL AND id IN", ids);
+        return new Map(rows.map((r) => [r.id as number, r.symbol as string]));
     }
 
     /** The line spans of every chunk of each path (paths without chunks are absent). */
     chunkSpans(paths: readonly string[]): Map<string, { startLine: number; endLine: number }[]> {
         const out = new Map<string, { startLine: number; endLine: number }[]>();
-        for (let i = 0; i < paths.length; i += IDS_PER_QUERY) {
-            const slice = paths.slice(i, i + IDS_PER_QUERY);
-            const sql = `SELECT path, start_line, end_line FROM chunks WHERE path IN (${slice.map(() => "?").join(",")}) ORDER BY path, start_line`;
-            for (const r of this.retrying(() => this.db.all(sql, slice))) {
-                const row = r as { path: string; start_line: number; end_line: number };
-                const spans = out.get(row.path) ?? [];
-                spans.push({ startLine: row.start_line, endLine: row.end_line });
-                out.set(row.path, spans);
-            }
+        // A path's rows all fall in one batch, so each path's spans come out ordered by start line.
+        const rows = this.rowsIn("SELECT path, start_line, end_line FROM chunks WHERE path IN", paths, "ORDER BY path, start_line");
+        for (const row of rows) {
+            const path = row.path as string;
+            const spans = out.get(path) ?? [];
+            spans.push({ startLine: row.start_line as number, endLine: row.end_line as number });
+            out.set(path, spans);
         }
         return out;
+    }
+
+    /** Rows of `select (...values) suffix`, in batches of IDS_PER_QUERY bound values (SQLite's parameter limit). */
+    private rowsIn(select: string, values: readonly (number | string)[], suffix = ""): QueryResult[] {
+        const rows: QueryResult[] = [];
+        for (let i = 0; i < values.length; i += IDS_PER_QUERY) {
+            const slice = values.slice(i, i + IDS_PER_QUERY);
+            const sql = `${select} (${slice.map(() => "?").join(",")}) ${suffix}`;
+            rows.push(...this.retrying(() => this.db.all(sql, slice)));
+        }
+        return rows;
     }
 
     /** The smallest chunk of a file containing a 1-based line. */

@@ -6,6 +6,7 @@
 import { withoutWeightlessTerms } from "../search/commonTerms";
 import { compileFilter } from "../search/filters";
 import { alternativeTerms, queryAlternatives, type QueryAlternative } from "../search/lexical";
+import { dot } from "../search/simdKernel";
 import { vectorTopK } from "../search/vector";
 import type { StoredChunk } from "../types";
 import type { ChunkTable } from "./chunkTable";
@@ -72,7 +73,7 @@ export class LocalSource implements SearchSource {
         const out = new Map<number, number>();
         for (const id of ids) {
             const slot = vectors.slotOf(id);
-            if (slot !== undefined) out.set(id, dot(vectors.vectorAt(slot), vector));
+            if (slot !== undefined) out.set(id, dot(vectors.vectorAt(slot), 0, vector, vector.length));
         }
         return out;
     }
@@ -105,11 +106,4 @@ function withMeta(chunks: ChunkTable, found: readonly { id: number; score: numbe
         const meta = chunks.metaOf(id);
         return meta ? [{ id, ...meta, score }] : [];
     });
-}
-
-/** Both vectors are unit length, so this is their cosine. */
-function dot(a: Float32Array, b: Float32Array): number {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-    return sum;
 }

@@ -5,7 +5,7 @@
  * re-render"): their definitions gain part of that boost. Exact where a full-text match on the word would also
  * return every `FieldVisitor` for `Visitor` (bench/RESULTS.md: exact-definition lookup).
  */
-import { looksLikeIdentifier, splitIdentifier, symbolKey } from "../lexical";
+import { lastNameSegment, looksLikeIdentifier, splitIdentifier, symbolKey } from "../lexical";
 import { pathWords } from "./pathWords";
 import { fileRulesApply, type RankContext, type RankRule } from "./rankRule";
 
@@ -47,13 +47,9 @@ function spelledAsAsked(symbol: string | undefined, name: string): boolean {
     return symbol.split(/,\s*/).some((full) => lastSegment(full) === name);
 }
 
-/**
- * The last segment of a qualified name (`a.b`, `A::b`, `a#b`, `a->b`, a heading path's `A > B`), without `()` and
- * without the `_`/`$` sigils some languages put around names.
- */
+/** A name's last segment (lexical.ts lastNameSegment) without the `_`/`$` sigils some languages put around names. */
 function lastSegment(name: string): string {
-    const segments = name.trim().replace(/\(\)$/, "").split(/\.|::|#|->|\s>\s/);
-    return (segments[segments.length - 1] ?? "").trim().replace(/^[_$]+|[_$]+$/g, "");
+    return lastNameSegment(name).trim().replace(/^[_$]+|[_$]+$/g, "");
 }
 
 /** A file stem naming a symbol: equal, or its plural (`fields.py` holds `Field`, `errors.ts` holds `ZodError`'s kin). */
