@@ -86,7 +86,7 @@ import type { SearchSource } from "./store/searchSource";
 import { cosineScale } from "./search/strength";
 import { languageCounts, type IndexReport } from "./indexReport";
 import { SkipTally, skipLine, skipLogLevel } from "./skips";
-import type { Chunk, Domain, EmbedInput, SkippedFile } from "./types";
+import type { Chunk, Domain, EmbedInput, SearchMode, SkippedFile } from "./types";
 
 /** Chunk budget in tokens, below the model's limit: smaller units rank more precisely and leave room for the header. */
 const MAX_CHUNK_TOKENS = 400;
@@ -236,11 +236,25 @@ export class SeekEngine {
         const kinds = opts.kinds ?? (task === "code" ? ["code"] : task === "docs" ? ["docs", "text"] : undefined);
         const domain: Domain = task === "docs" ? "docs" : "code";
         const rankOpts = { ...opts, mode, kinds, strengthScale: cosineScale(this.model.id, "query") };
-        const encoding = mode === "lexical" ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
+        const encoding = mode === "lexical" || this.noVectorsYet(mode) ? undefined : this.embedQuery({ role: "query", domain, text: trimmed }, opts.signal);
         // rankHits starts the BM25 side before it awaits the vector; a failure there must not leave this unhandled.
         encoding?.catch(() => undefined);
+        // Taken before ranking: a search that starts while the keyword stage is storing files ranks what was stored
+        // then, and must not be labelled with the (larger) coverage the index has by the time it answers, or the
+        // views would never re-run it (an answer of 0 hits "over the whole folder" was seen this way).
+        const coverages = this.coverages();
         const { value: hits, ...answered } = await this.onSources((source) => rankHits(source, encoding, trimmed, rankOpts));
-        return { hits, ...this.coverages(), elapsedMs: performance.now() - started, ...answered };
+        return { hits, ...coverages, elapsedMs: performance.now() - started, ...answered };
+    }
+
+    /**
+     * True when a hybrid search can only be answered by keyword: nothing local has a vector yet and no team index is
+     * attached. Then the query is not encoded at all, so a search during the keyword stage does not wait seconds for
+     * the model to load on a machine busy indexing; the ranking is the same, since the vector side would be empty.
+     * A read-only index (another process writes it) may have vectors its last sync has not seen: encode there.
+     */
+    private noVectorsYet(mode: SearchMode): boolean {
+        return mode === "hybrid" && !this.shared && !this.store.readOnly && this.store.counts().embedded === 0;
     }
 
     /**

@@ -52,12 +52,43 @@ describe("two-stage index", () => {
                 assert.equal(r.hits[0]?.path, "src/upload/retry.ts", mode);
                 assert.equal(r.semanticCoverage, 0);
             }
+            assert.equal(embedder.seen.length, 0, "with no vector anywhere, a hybrid search does not wait for the model to encode the query");
             assert.equal((await engine.search("retry failed uploads", { mode: "vector" })).hits.length, 0);
             await drain(engine.run());
             assert.equal(engine.status().embeddedChunks, engine.status().chunks);
             const full = await engine.search("retry failed uploads", { mode: "vector" });
             assert.ok(full.hits.length > 0);
             assert.equal(full.semanticCoverage, 1);
+        } finally {
+            await engine.close();
+        }
+    });
+
+    it("a search started while the keyword stage stores files reports the coverage it ranked, not the later one", async () => {
+        // The query's encoding is held until the keyword stage is done, as a model still loading holds it.
+        let release = () => {};
+        const held = new Promise<void>((r) => (release = r));
+        class HeldEmbedder extends FakeEmbedder {
+            override async embed(texts: PromptedText[], signal?: AbortSignal): Promise<Float32Array[]> {
+                await held;
+                return super.embed(texts, signal);
+            }
+        }
+        const engine = await SeekEngine.open({ folder: fixture, indexDir: join(temp(), "i"), embedder: new HeldEmbedder({ dimensions: 384 }), embeddingCache: false });
+        try {
+            const run = engine.run({ semantic: false });
+            await run.next(); // discovering: nothing stored yet
+            const pending = engine.search("retry failed uploads", { mode: "vector" });
+            for await (const _ of run) {
+                // The keyword stage finishes while the search is in flight.
+            }
+            release();
+            const early = await pending;
+            assert.equal(early.hits.length, 0);
+            assert.equal(early.coverage, 0, "0 hits over an empty index must not claim the whole folder: the views re-run a search only when coverage grew");
+            const later = await engine.search("retry failed uploads");
+            assert.equal(later.coverage, 1);
+            assert.equal(later.hits[0]?.path, "src/upload/retry.ts");
         } finally {
             await engine.close();
         }
