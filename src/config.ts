@@ -80,10 +80,16 @@ export type TeamIndexSettings =
 
 const TEAM_INDEX_SECTIONS = ["seek.teamIndex.url", "seek.teamIndex.repository", "seek.teamIndex.ref"];
 
+/**
+ * The settings package.json declares with `"scope": "resource"` (per folder). The others are window or machine
+ * settings: VS Code logs a warning for every one read with a folder as scope, so they are read without it.
+ */
+const RESOURCE_SCOPED: ReadonlySet<keyof Settings> = new Set(["model", "modelPath", "instructions", "include", "exclude", "maxFileSizeKB"]);
+
 export class Config {
-    /** Reads one setting, sanitized; `scope` is the folder for resource-scoped settings. */
+    /** Reads one setting, sanitized; `scope` is the folder, used for the resource-scoped settings. */
     get<K extends keyof Settings>(key: K, scope?: vscode.Uri): Settings[K] {
-        const raw = vscode.workspace.getConfiguration("seek", scope).get<unknown>(key);
+        const raw = vscode.workspace.getConfiguration("seek", RESOURCE_SCOPED.has(key) ? scope : undefined).get<unknown>(key);
         return sanitize(key, raw) as Settings[K];
     }
 
