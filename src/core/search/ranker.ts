@@ -67,7 +67,7 @@ export async function rankHits(source: SearchSource, queryVector: QueryVector, q
     const lexical =
         mode === "vector" || query === ""
             ? undefined
-            : quiet(source.lexicalTopK({ query, limit: mode === "lexical" ? fetch : config.lexicalCandidates, filter, weights: config.lexicalColumnWeights ?? FIELD_WEIGHTS, dropWeightless: config.dropWeightlessTerms }));
+            : quiet(source.lexicalTopK({ query, limit: mode === "lexical" ? Math.max(fetch, config.lexicalCandidates) : config.lexicalCandidates, filter, weights: config.lexicalColumnWeights ?? FIELD_WEIGHTS, dropWeightless: config.dropWeightlessTerms }));
     const keys = definitionKeys({ ...ctxBase, index: NO_INDEX });
     const definitions = keys.length > 0 ? quiet(source.definitions(keys, filter)) : undefined;
     const vector = await queryVector;
