@@ -6,8 +6,13 @@
  *
  *   node bench/rankSweep.mjs [--sets semble,csn-code,csn-docs,csn-mixed] [--repos-dir DIR] [--only a,b]
  *                            [--modes hybrid,vector] [--variants '{"name": {rankConfig...}, ...}'] [--task auto]
+ *                            [--stage1] [--dump file.json]
+ *
+ * --stage1 uses the keyword-stage indexes of `bench/run.mjs --systems seek:lexical:stage1` (no vectors: every
+ * repository can be swept in minutes); --dump writes every query's score and top 10 per mode/variant, for reading
+ * what a rule changes query by query.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseFlags } from "./lib/args.mjs";
@@ -20,7 +25,7 @@ import { aggregate, scoreQuery } from "./semble/score.mjs";
 const require = createRequire(import.meta.url);
 const { SeekEngine } = require(join(REPO_ROOT, "out", "src", "core", "engine.js"));
 
-const args = parseFlags(process.argv.slice(2), { lists: ["sets", "only", "modes"] });
+const args = parseFlags(process.argv.slice(2), { booleans: ["stage1"], lists: ["sets", "only", "modes"] });
 const sets = args.sets ?? ["semble", "csn-docs", "csn-mixed"];
 const modes = args.modes ?? ["hybrid"];
 const variants = JSON.parse(args.variants ?? '{"default": {}}');
@@ -48,11 +53,12 @@ function memoizeQueryEmbeddings(engine) {
 
 async function main() {
     const table = [];
+    const dump = {};
     for (const set of sets) {
         const units = await unitsOf(set);
         const rows = new Map(); // "mode/variant" -> scored rows
         for (const unit of units) {
-            const indexDir = indexDirFor(set, unit.name, DEFAULT_MODEL, true);
+            const indexDir = indexDirFor(set, unit.name, DEFAULT_MODEL, true) + (args.stage1 ? "-stage1" : "");
             if (!existsSync(join(indexDir, "index.db"))) {
                 say(`  ${set}/${unit.name}: building its index through the CLI`);
                 await seekIndex(unit.indexRoot, { indexDir, model: DEFAULT_MODEL, instructions: true });
@@ -66,7 +72,9 @@ async function main() {
                         if (!rows.has(key)) rows.set(key, []);
                         for (const t of unit.tasks) {
                             const r = await engine.search(t.query, { mode, top: 10, task: args.task ?? "auto", rankConfig });
-                            rows.get(key).push({ id: t.id, repo: unit.name, language: unit.language, category: t.category, ...scoreQuery(r.hits, t.targets) });
+                            const row = { id: t.id, repo: unit.name, language: unit.language, category: t.category, ...scoreQuery(r.hits, t.targets) };
+                            if (args.dump) Object.assign(row, { query: t.query, targets: t.targets, top: r.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}${h.symbol ? ` ${h.symbol}` : ""}`) });
+                            rows.get(key).push(row);
                         }
                     }
                 }
@@ -75,12 +83,14 @@ async function main() {
             }
         }
         for (const [key, rs] of rows) {
+            dump[`${set}/${key}`] = rs;
             const a = aggregate(rs);
             const perRepo = a.repos.map((r) => `${r.repo} ${r.ndcg10.toFixed(3)}`).join(", ");
             table.push(`${set.padEnd(10)} ${key.padEnd(24)} ${a.repoMean.ndcg10.toFixed(3)}  (query mean ${a.queryMean.ndcg10.toFixed(3)}; ${perRepo})`);
             say(table.at(-1));
         }
     }
+    if (args.dump) writeFileSync(args.dump, JSON.stringify(dump));
     say("\nset        mode/variant             NDCG@10 repo mean");
     for (const line of table) say(line);
 }
