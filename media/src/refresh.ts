@@ -45,6 +45,11 @@ export function isStale(rows: RowsBasis, prev: IndexStateDto | undefined, next: 
 export interface AutoRefreshHooks {
     /** A request of the page is in flight: its reply comes first. */
     busy(): boolean;
+    /**
+     * No rows are on screen (an answer of 0 hits from an index still filling): nothing can move under the user's
+     * hands, so the re-run need not wait for a quiet page.
+     */
+    nothingShown?(): boolean;
     /** Sends the re-run. */
     run(): void;
 }
@@ -88,7 +93,8 @@ export class AutoRefresh {
         this.timer = undefined;
         if (!this.pending) return;
         const quietFor = this.now() - this.lastActivity;
-        if (quietFor < this.quietMs || this.hooks.busy()) {
+        const waitForQuiet = quietFor < this.quietMs && !this.hooks.nothingShown?.();
+        if (waitForQuiet || this.hooks.busy()) {
             this.timer = setTimeout(() => this.attempt(), Math.max(100, this.quietMs - quietFor));
             return;
         }

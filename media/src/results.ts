@@ -198,7 +198,11 @@ function awaitReply(): void {
     awaitingSince = Date.now();
 }
 
-const autoRefresh = new AutoRefresh({ busy: () => awaiting !== 0 && Date.now() - awaitingSince < REPLY_WAIT_MS, run: sendRerun });
+const autoRefresh = new AutoRefresh({
+    busy: () => awaiting !== 0 && Date.now() - awaitingSince < REPLY_WAIT_MS,
+    nothingShown: () => state.hits.length === 0,
+    run: sendRerun,
+});
 
 /** A new index state: re-run the rows on screen if it has made them stale. */
 function onIndexState(next: IndexStateDto): void {

@@ -74,3 +74,17 @@ test("AutoRefresh waits for a quiet page and for the reply in flight, and forget
     await sleep(250);
     assert.equal(runs, 2, "the user's own search made it unnecessary");
 });
+
+test("AutoRefresh re-runs an empty answer at once, even right after a keystroke: no rows can move under the user", () => {
+    let runs = 0;
+    let shown = 0;
+    const auto = new AutoRefresh({ busy: () => false, nothingShown: () => shown === 0, run: () => runs++ }, 1000, () => 5000);
+    auto.activity();
+    auto.request();
+    assert.equal(runs, 1, "0 rows on screen (the query came before the keyword stage stored anything): runs at once");
+    shown = 20;
+    auto.activity();
+    auto.request();
+    assert.equal(runs, 1, "with rows on screen it still waits for a quiet page");
+    auto.cancel();
+});
