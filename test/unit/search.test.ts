@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { isCoreError } from "../../src/core/errors";
 import { bestLines, highlightTerms } from "../../src/core/search/bestLines";
 import { rankHits } from "../../src/core/search/ranker";
+import { RANK_RULES } from "../../src/core/search/rules/index";
 import { LocalSource } from "../../src/core/store/localSource";
 import { SimdKernel } from "../../src/core/search/simdKernel";
 import { dot } from "../../src/core/search/simdKernel";
@@ -137,7 +138,7 @@ describe("rankHits", () => {
         const dir = fs.mkdtempSync(join(tmpdir(), "seek-search-docs-"));
         dirs.push(dir);
         const docs = IndexStore.open(dir, { modelId: "m", dimensions: DIMS, instructionSet: "i", chunkerVersion: "1" });
-        const sections = [0.99, 0.98, 0.97, 0.96, 0.95, 0.94].map((cos, i) => ({ cos, start: i * 10 + 1 }));
+        const sections = Array.from({ length: 12 }, (_, i) => ({ cos: 0.99 - i * 0.01, start: i * 10 + 1 }));
         docs.replaceFiles([
             {
                 file: { path: "README.md", hash: "r", size: 1, mtimeMs: 1 },
@@ -150,11 +151,20 @@ describe("rankHits", () => {
                 vectors: [withCosine(cos, 2)],
             })),
         ]);
-        const hits = await rankHits(new LocalSource(docs), QUERY, "", { mode: "vector", top: 10 });
-        assert.deepEqual(hits.slice(0, 6).map((h) => h.path), ["README.md", "README.md", "README.md", "README.md", "README.md", "src/f0.ts"]);
+        const hits = await rankHits(new LocalSource(docs), QUERY, "", { mode: "vector", top: 12 });
+        assert.deepEqual(hits.slice(0, 11).map((h) => h.path), [...Array(10).fill("README.md"), "src/f0.ts"], "10 sections, then other files");
         const capped = await rankHits(new LocalSource(docs), QUERY, "", { mode: "vector", top: 10, rankConfig: { maxHitsPerFile: 3 } });
         assert.equal(capped[3].path, "src/f0.ts");
         docs.close();
+    });
+
+    it("fuses two lists with rrfK and ranks a single list (keyword mode) with singleListRrfK", async () => {
+        const rankConfig = { disabledRules: RANK_RULES.map((r) => r.name), rrfK: 20, singleListRrfK: 60 };
+        const keyword = await rankHits(new LocalSource(store), undefined, "session token", { mode: "lexical", top: 3, rankConfig });
+        assert.ok(Math.abs(keyword[0].score - 1 / 61) < 1e-12, `first of one list: 1 / (60 + 1), got ${keyword[0].score}`);
+        const hybrid = await rankHits(new LocalSource(store), QUERY, "session token", { mode: "hybrid", top: 3, rankConfig });
+        // First in one list is worth 1 / 21 at k 20; at k 60 even first in both lists is only 2 / 61.
+        assert.ok(hybrid[0].score >= 1 / 21 - 1e-12, `fused at k 20, got ${hybrid[0].score}`);
     });
 
     it("filters by kind, language and globs", async () => {

@@ -78,8 +78,11 @@ export async function rankHits(source: SearchSource, queryVector: QueryVector, q
     const defined = (await definitions) ?? new Map<string, DefinedMeta[]>();
     throwIfAborted(opts.signal);
 
-    const ctx: RankContext = { ...ctxBase, index: { definitions: (key) => defined.get(key) ?? [] } };
-    const best = applyRules(fuseCandidates(mode, found, identifier, config), ctx).sort(compareCandidates).slice(0, fetch);
+    // One list (keyword mode, or no vector yet) is ranked with its own constant: there is nothing to fuse.
+    const lists = Number((found.vector?.length ?? 0) > 0) + Number((found.lexical?.length ?? 0) > 0);
+    const ranking: RankConfig = lists > 1 ? config : { ...config, rrfK: config.singleListRrfK };
+    const ctx: RankContext = { ...ctxBase, config: ranking, index: { definitions: (key) => defined.get(key) ?? [] } };
+    const best = applyRules(fuseCandidates(mode, found, identifier, ranking), ctx).sort(compareCandidates).slice(0, fetch);
     const chunks = new Map((await source.chunks(best.map((c) => c.id))).map((chunk) => [chunk.id, chunk]));
     const ranked: ScoredChunk[] = best.flatMap((c) => {
         const chunk = chunks.get(c.id);
