@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI, the inference worker and the webview script.
+// Bundles the extension, the CLI, the inference and chunking workers and the webview script.
 // Usage: node esbuild.mjs [--production] [--watch]
 import { context } from "esbuild";
 import { cpSync, existsSync, mkdirSync } from "node:fs";
@@ -57,6 +57,8 @@ const entries = [
     { ...nodeCommon, entryPoints: ["src/extension.ts"], outfile: "dist/extension.js" },
     { ...nodeCommon, entryPoints: ["src/cli.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
     { ...nodeCommon, entryPoints: ["src/core/embed/worker.ts"], outfile: "dist/worker.js" },
+    // The keyword stage's chunking worker (src/core/chunk/chunkWorkerClient.ts looks for it beside the bundle).
+    { ...nodeCommon, entryPoints: ["src/core/chunk/chunkWorker.ts"], outfile: "dist/chunkWorker.js" },
     // The engine child process the extension forks (src/engineHost/engineClient.ts): core + store + indexer.
     { ...nodeCommon, entryPoints: ["src/engineHost/engineProcess.ts"], outfile: "dist/engineProcess.js" },
 ];

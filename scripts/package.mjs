@@ -112,7 +112,7 @@ export function verifyVsix(vsix, target) {
     const problems = [];
     const binDir = `extension/${ortBinDir(target)}`;
     const manifest = JSON.parse(readFileSync(join(REPO, "models/manifest.json"), "utf8"));
-    for (const n of ["extension/package.json", "extension/dist/extension.js", `${binDir}/onnxruntime_binding.node`,
+    for (const n of ["extension/package.json", "extension/dist/extension.js", "extension/dist/chunkWorker.js", `${binDir}/onnxruntime_binding.node`,
         "extension/node_modules/onnxruntime-common/dist/cjs/index.js", "extension/models/manifest.json",
         `extension/models/${manifest.default}/model.onnx`, `extension/models/${manifest.default}/tokenizer.json`]) {
         if (!has(n)) problems.push(`missing ${n}`);

@@ -41,7 +41,7 @@ function checkBundle(problems) {
     const bundles = readdirSync(rel("dist")).filter((f) => f.endsWith(".js"));
     const text = bundles.map((f) => readFileSync(rel(`dist/${f}`), "utf8")).join("\n");
     // Files the bundles load from their own folder at run time (child processes, workers, wasm).
-    for (const f of ["engineProcess.js", "worker.js", "node-sqlite3-wasm.wasm"]) {
+    for (const f of ["engineProcess.js", "worker.js", "chunkWorker.js", "node-sqlite3-wasm.wasm"]) {
         if (text.includes(f) && !nonEmpty(`dist/${f}`)) problems.push(`dist/${f} is missing but the bundles load it`);
     }
     if (/grammars/.test(text) && !nonEmpty("dist/grammars/tree-sitter.wasm")) {

@@ -7,12 +7,12 @@
  * The catalog is committed together with the chunks, so a crash never records a file that was not stored; a chunk
  * without a vector after a crash is simply still pending.
  */
-import { dirname, join } from "node:path";
-import { chunkFile } from "./chunk/index";
+import { dirname } from "node:path";
 import { discoverFiles } from "./discovery/discovery";
-import { readTextFile } from "./discovery/fileReader";
 import { formatDocument } from "./embed/instructions";
 import { isCoreError, throwIfAborted } from "./errors";
+import { prepareFile, type FilePreparation } from "./filePreparation";
+import { PreparationPipeline, type ChunkWorkerOptions, type PipelineOptions } from "./preparationPipeline";
 import type { FileBatchEntry, IndexStore } from "./store/indexStore";
 import type { Chunk, EmbedInput, Embedder, FileEntry, IndexProgress, Logger, PromptedText, SkippedFile, StoredChunk } from "./types";
 
@@ -54,11 +54,8 @@ export interface IndexerDeps {
     include?: string[];
     exclude?: string[];
     onSkip: (skipped: SkippedFile) => void;
-}
-
-interface PreparedFile {
-    entry: FileEntry & { hash: string };
-    chunks: Chunk[];
+    /** When the keyword stage reads and chunks in a worker thread (default: from MIN_FILES_FOR_WORKER files on). */
+    chunkWorker?: ChunkWorkerOptions;
 }
 
 /** Domain used for instructions: prose-like files are embedded as docs. */
@@ -198,33 +195,43 @@ export class Indexer {
     private async *chunkFiles(todo: FileEntry[], progress: IndexProgress, signal?: AbortSignal): AsyncGenerator<IndexProgress> {
         progress.phase = "chunking";
         const recent: { done: number; ms: number }[] = [];
-        let i = 0;
-        while (i < todo.length) {
-            throwIfAborted(signal);
-            const started = Date.now();
-            const batch: FileBatchEntry[] = [];
-            let chunkCount = 0;
-            let filesInBatch = 0;
-            while (i < todo.length && batch.length < FILES_PER_BATCH && chunkCount < CHUNKS_PER_STORE) {
-                const entry = todo[i++];
-                filesInBatch++;
-                progress.currentPath = entry.path;
-                const prepared = await this.prepare(entry);
-                if (prepared === "unchanged") continue;
-                if (!prepared) {
-                    progress.skipped++;
-                    continue;
+        // Files are read and chunked ahead (in a worker when that pays) while each batch is written here.
+        const prepared = new PreparationPipeline(todo, this.preparationOptions(), signal);
+        try {
+            let i = 0;
+            while (i < todo.length) {
+                throwIfAborted(signal);
+                const started = Date.now();
+                const batch: FileBatchEntry[] = [];
+                let chunkCount = 0;
+                let filesInBatch = 0;
+                while (i < todo.length && batch.length < FILES_PER_BATCH && chunkCount < CHUNKS_PER_STORE) {
+                    progress.currentPath = todo[i++].path;
+                    filesInBatch++;
+                    const stored = await this.toStore(await prepared.next());
+                    if (stored === "unchanged") continue;
+                    if (!stored) {
+                        progress.skipped++;
+                        continue;
+                    }
+                    batch.push(stored);
+                    chunkCount += stored.chunks.length;
                 }
-                batch.push({ file: prepared.entry, chunks: prepared.chunks });
-                chunkCount += prepared.chunks.length;
+                throwIfAborted(signal);
+                this.deps.store.replaceFiles(batch);
+                progress.filesDone += filesInBatch;
+                Object.assign(progress, this.semanticCounts());
+                progress.etaSeconds = estimateEta(recent, { done: filesInBatch, ms: Date.now() - started }, progress.filesTotal - progress.filesDone);
+                yield { ...progress };
             }
-            throwIfAborted(signal);
-            this.deps.store.replaceFiles(batch);
-            progress.filesDone += filesInBatch;
-            Object.assign(progress, this.semanticCounts());
-            progress.etaSeconds = estimateEta(recent, { done: filesInBatch, ms: Date.now() - started }, progress.filesTotal - progress.filesDone);
-            yield { ...progress };
+        } finally {
+            await prepared.close();
         }
+    }
+
+    private preparationOptions(): PipelineOptions {
+        const { folder, maxFileBytes, maxChunkTokens, logger, chunkWorker } = this.deps;
+        return { folder, maxFileBytes, maxChunkTokens, logger, catalog: this.deps.store.catalog(), worker: chunkWorker };
     }
 
     /**
@@ -271,26 +278,29 @@ export class Indexer {
         });
     }
 
-    /** Reads and chunks one file; "unchanged" when its content hash matches the catalog. */
-    private async prepare(entry: FileEntry): Promise<PreparedFile | "unchanged" | undefined> {
-        const read = await readTextFile(join(this.deps.folder, entry.path), { maxFileBytes: this.deps.maxFileBytes });
-        if (!read.ok) {
-            this.deps.onSkip({ path: entry.path, reason: read.reason, detail: read.detail });
-            if (read.reason === "vanished") this.deps.store.removeFiles([entry.path]);
+    /**
+     * The store's side of one prepared file: what to write, "unchanged" when its content hash is still the catalog's
+     * (only its size and mtime are recorded), undefined for a skip or a chunking failure (both reported here).
+     */
+    private async toStore(result: FilePreparation): Promise<FileBatchEntry | "unchanged" | undefined> {
+        const { store } = this.deps;
+        if (result.kind === "skipped") {
+            this.deps.onSkip(result.skip);
+            if (result.skip.reason === "vanished") store.removeFiles([result.skip.path]);
             return undefined;
         }
-        const withHash = { ...entry, size: read.bytes, hash: read.hash };
-        if (this.deps.store.catalog().get(entry.path) === read.hash) {
-            this.deps.store.touchFile(withHash);
+        if (result.kind === "failed") {
+            this.deps.logger.warn(`chunking failed for ${result.path}: ${result.message}`);
+            return undefined;
+        }
+        if (store.catalog().get(result.entry.path) === result.entry.hash) {
+            store.touchFile(result.entry);
             return "unchanged";
         }
-        try {
-            const chunks = await chunkFile(entry.path, read.text, { maxTokens: this.deps.maxChunkTokens, logger: this.deps.logger });
-            return { entry: withHash, chunks };
-        } catch (err) {
-            this.deps.logger.warn(`chunking failed for ${entry.path}: ${String(err)}`);
-            return undefined;
-        }
+        // Judged unchanged against a catalog entry that has changed since (not by this run, which alone writes
+        // here; kept exact anyway): chunk it after all.
+        if (result.kind === "unchanged") return this.toStore(await prepareFile(result.entry, undefined, this.preparationOptions()));
+        return { file: result.entry, chunks: result.chunks, termCounts: result.termCounts };
     }
 
     /**

@@ -6,7 +6,7 @@ import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
 import { symbolKeysOf } from "../search/lexical";
 import type { Chunk, FileKind, StoredChunk } from "../types";
 import type { ChunkMeta } from "./chunkTable";
-import { chunkTermCounts, encodeTerms, pathWords } from "./chunkTerms";
+import { chunkTermCounts, encodeTerms, pathWords, type ChunkTermCounts } from "./chunkTerms";
 import type { FileRecord } from "./stateLoader";
 import type { TermDictionary } from "./termDictionary";
 import { encodeVector } from "./vectorTable";
@@ -64,19 +64,25 @@ export class ChunkWriter {
         return ids;
     }
 
-    /** Replaces a file's chunks and catalog row; `vectors[i]`, where given, is chunks[i]'s. */
+    /**
+     * Replaces a file's chunks and catalog row; `vectors[i]`, where given, is chunks[i]'s. `termCounts[i]`, where
+     * given, is chunks[i]'s {@link chunkTermCounts} computed elsewhere (the chunking worker); only the token ids are
+     * assigned here, since the dictionary belongs to this thread's transaction.
+     */
     writeFile(
         file: { path: string; hash: string; size: number; mtimeMs: number },
         chunks: Chunk[],
         vectors: readonly (Float32Array | undefined)[],
         now: number,
+        termCounts?: readonly ChunkTermCounts[],
     ): WrittenFile {
         const removedIds = this.removeChunks(file.path);
         const pathText = pathWords(file.path);
         const added: WrittenFile["added"] = [];
         chunks.forEach((c, i) => {
             const vector = vectors[i];
-            const terms = encodeTerms(chunkTermCounts(c.text, pathText, c.symbol), (token) => this.dictionary.assign(token));
+            const counts = termCounts?.[i] ?? chunkTermCounts(c.text, pathText, c.symbol);
+            const terms = encodeTerms(counts, (token) => this.dictionary.assign(token));
             const { lastInsertRowid } = this.insertChunk.run([
                 file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, storedText(c.text), terms,
             ]);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SQLite3Error, type Database, type QueryResult } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
+import type { ChunkTermCounts } from "./chunkTerms";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { queryAlternatives, type QueryAlternative } from "../search/lexical";
 import { searchTokens } from "../search/searchTokens";
@@ -36,6 +37,8 @@ export interface FileBatchEntry {
     file: FileVersion;
     chunks: Chunk[];
     vectors?: readonly (Float32Array | undefined)[];
+    /** `termCounts[i]`: chunks[i]'s lexical terms, counted elsewhere (the chunking worker); computed here when absent. */
+    termCounts?: readonly ChunkTermCounts[];
 }
 
 export interface StoreOpenOptions {
@@ -201,7 +204,7 @@ export class IndexStore {
         const heartbeat = () => touchVfsLock(join(this.dir, DB_FILE));
         const written = this.transaction(() =>
             batch.map((e) => {
-                const w = writer.writeFile(e.file, e.chunks, e.vectors ?? [], now);
+                const w = writer.writeFile(e.file, e.chunks, e.vectors ?? [], now, e.termCounts);
                 heartbeat();
                 return w;
             }),
@@ -423,6 +426,9 @@ export class IndexStore {
     private checkEntry(e: FileBatchEntry): void {
         if (e.vectors && e.chunks.length !== e.vectors.length) {
             throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.vectors.length} vectors`);
+        }
+        if (e.termCounts && e.chunks.length !== e.termCounts.length) {
+            throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.termCounts.length} term counts`);
         }
         for (const v of e.vectors ?? []) if (v) this.checkVector(e.file.path, v);
     }
