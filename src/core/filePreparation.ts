@@ -7,13 +7,14 @@
 import { join } from "node:path";
 import { chunkFile } from "./chunk/index";
 import { readTextFile } from "./discovery/fileReader";
-import { chunkTermCounts, pathWords, type ChunkTermCounts } from "./store/chunkTerms";
+import { chunkTermCounts, pathWords } from "./store/chunkTerms";
+import { packFileTerms, type FileTermCounts } from "./store/fileTermCounts";
 import type { Chunk, FileEntry, Logger, SkippedFile } from "./types";
 
 /** What one file turned into before the store. */
 export type FilePreparation =
-    /** Read and chunked; `termCounts[i]`, when counted here, are `chunks[i]`'s lexical terms. */
-    | { kind: "ready"; entry: FileEntry & { hash: string }; chunks: Chunk[]; termCounts?: ChunkTermCounts[] }
+    /** Read and chunked; `termCounts`, when counted here, are the chunks' lexical terms. */
+    | { kind: "ready"; entry: FileEntry & { hash: string }; chunks: Chunk[]; termCounts?: FileTermCounts }
     /** Read, and its content hash is the one the catalog held when the file was handed out: not chunked. */
     | { kind: "unchanged"; entry: FileEntry & { hash: string } }
     /** Not readable as text (or gone): the skip to report. */
@@ -53,6 +54,6 @@ export async function prepareFile(entry: FileEntry, knownHash: string | undefine
     }
     if (!opts.countTerms) return { kind: "ready", entry: withHash, chunks };
     const pathText = pathWords(entry.path);
-    const termCounts = chunks.map((c) => chunkTermCounts(c.text, pathText, c.symbol));
+    const termCounts = packFileTerms(chunks.map((c) => chunkTermCounts(c.text, pathText, c.symbol)));
     return { kind: "ready", entry: withHash, chunks, termCounts };
 }

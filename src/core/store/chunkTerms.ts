@@ -69,7 +69,8 @@ export function decodeTerms(blob: unknown): Uint32Array | undefined {
     return words;
 }
 
-function littleEndianBytes(words: Uint32Array): Uint8Array {
+/** The stored (little-endian) bytes of a blob's words. */
+export function littleEndianBytes(words: Uint32Array): Uint8Array {
     const bytes = new Uint8Array(words.length * 4);
     const view = new DataView(bytes.buffer);
     for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i], true);

@@ -6,7 +6,8 @@ import type { Database, QueryResult, Statement } from "node-sqlite3-wasm";
 import { symbolKeysOf } from "../search/lexical";
 import type { Chunk, FileKind, StoredChunk } from "../types";
 import type { ChunkMeta } from "./chunkTable";
-import { chunkTermCounts, encodeTerms, pathWords, type ChunkTermCounts } from "./chunkTerms";
+import { chunkTermCounts, encodeTerms, pathWords } from "./chunkTerms";
+import { encodeFileTerms, type FileTermCounts } from "./fileTermCounts";
 import type { FileRecord } from "./stateLoader";
 import type { TermDictionary } from "./termDictionary";
 import { encodeVector } from "./vectorTable";
@@ -65,8 +66,8 @@ export class ChunkWriter {
     }
 
     /**
-     * Replaces a file's chunks and catalog row; `vectors[i]`, where given, is chunks[i]'s. `termCounts[i]`, where
-     * given, is chunks[i]'s {@link chunkTermCounts} computed elsewhere (the chunking worker); only the token ids are
+     * Replaces a file's chunks and catalog row; `vectors[i]`, where given, is chunks[i]'s. `termCounts`, where
+     * given, are the chunks' {@link chunkTermCounts} computed elsewhere (the chunking worker); only the token ids are
      * assigned here, since the dictionary belongs to this thread's transaction.
      */
     writeFile(
@@ -74,15 +75,15 @@ export class ChunkWriter {
         chunks: Chunk[],
         vectors: readonly (Float32Array | undefined)[],
         now: number,
-        termCounts?: readonly ChunkTermCounts[],
+        termCounts?: FileTermCounts,
     ): WrittenFile {
         const removedIds = this.removeChunks(file.path);
-        const pathText = pathWords(file.path);
+        const idOf = (token: string) => this.dictionary.assign(token);
+        const blobs = termCounts ? encodeFileTerms(termCounts, idOf) : countTerms(file.path, chunks, idOf);
         const added: WrittenFile["added"] = [];
         chunks.forEach((c, i) => {
             const vector = vectors[i];
-            const counts = termCounts?.[i] ?? chunkTermCounts(c.text, pathText, c.symbol);
-            const terms = encodeTerms(counts, (token) => this.dictionary.assign(token));
+            const terms = blobs[i];
             const { lastInsertRowid } = this.insertChunk.run([
                 file.path, c.startLine, c.endLine, c.language, c.kind, c.symbol ?? null, c.symbolKind ?? null, storedText(c.text), terms,
             ]);
@@ -129,6 +130,12 @@ export class ChunkWriter {
             if (!s.isFinalized) s.finalize();
         }
     }
+}
+
+/** Each chunk's stored lexical terms, counted here. */
+function countTerms(path: string, chunks: readonly Chunk[], idOf: (token: string) => number): Uint8Array[] {
+    const pathText = pathWords(path);
+    return chunks.map((c) => encodeTerms(chunkTermCounts(c.text, pathText, c.symbol), idOf));
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { SQLite3Error, type Database, type QueryResult } from "node-sqlite3-wasm";
 import { CoreError } from "../errors";
 import type { Chunk, FileEntry, Logger, StoredChunk } from "../types";
-import type { ChunkTermCounts } from "./chunkTerms";
+import type { FileTermCounts } from "./fileTermCounts";
 import { CHUNK_COLUMNS, ChunkWriter, rowToChunk, type WrittenFile } from "./chunkWriter";
 import { queryAlternatives, type QueryAlternative } from "../search/lexical";
 import { searchTokens } from "../search/searchTokens";
@@ -37,8 +37,8 @@ export interface FileBatchEntry {
     file: FileVersion;
     chunks: Chunk[];
     vectors?: readonly (Float32Array | undefined)[];
-    /** `termCounts[i]`: chunks[i]'s lexical terms, counted elsewhere (the chunking worker); computed here when absent. */
-    termCounts?: readonly ChunkTermCounts[];
+    /** The chunks' lexical terms, counted elsewhere (the chunking worker); counted here when absent. */
+    termCounts?: FileTermCounts;
 }
 
 export interface StoreOpenOptions {
@@ -427,8 +427,8 @@ export class IndexStore {
         if (e.vectors && e.chunks.length !== e.vectors.length) {
             throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.vectors.length} vectors`);
         }
-        if (e.termCounts && e.chunks.length !== e.termCounts.length) {
-            throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but ${e.termCounts.length} term counts`);
+        if (e.termCounts && e.chunks.length !== e.termCounts.chunks) {
+            throw new CoreError("badInput", `${e.file.path}: ${e.chunks.length} chunks but term counts of ${e.termCounts.chunks}`);
         }
         for (const v of e.vectors ?? []) if (v) this.checkVector(e.file.path, v);
     }
