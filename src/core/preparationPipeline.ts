@@ -64,8 +64,10 @@ export class PreparationPipeline {
     private bytesAhead = 0;
     /** Files this thread prepared ahead while it waited for the worker, by position. */
     private readonly preparedHere = new Map<number, FilePreparation>();
-    /** Files given out as the worker prepared them; undefined when no worker was started. */
-    private fromWorkerCount: number | undefined;
+    /** Files the worker prepared (those of a stopped worker included); undefined when none was started. */
+    private byWorker: number | undefined;
+    /** Files prepared in this thread. */
+    private byThisThread = 0;
 
     constructor(
         private readonly todo: readonly FileEntry[],
@@ -76,7 +78,7 @@ export class PreparationPipeline {
         try {
             const { folder, maxFileBytes, maxChunkTokens } = opts;
             this.client = new ChunkWorkerClient({ folder, maxFileBytes, maxChunkTokens }, opts.logger, opts.worker?.workerPath);
-            this.fromWorkerCount = 0;
+            this.byWorker = 0;
         } catch (err) {
             this.opts.logger.warn(`seek: could not start the chunking worker (${String(err)}); chunking in this thread`);
         }
@@ -93,16 +95,27 @@ export class PreparationPipeline {
     /** Stops the worker, if any; call when the stage ends, however it ends. */
     async close(): Promise<void> {
         await this.stopWorker();
-        if (this.fromWorkerCount !== undefined) {
-            const here = this.position - this.fromWorkerCount;
-            this.opts.logger.debug(`keyword stage: ${this.fromWorkerCount} files chunked by the worker, ${here} in this thread`);
+        if (this.byWorker !== undefined) {
+            this.opts.logger.debug(`keyword stage: ${this.byWorker} files chunked by the worker, ${this.byThisThread} in this thread`);
         }
+    }
+
+    /**
+     * Stops a worker that has answered for every file of the stage, keeping its answers: the indexer may still have
+     * a batch or two to write, and an idle worker would hold its heap and grammars (~100 MiB) through them.
+     */
+    private async retireWorker(client: ChunkWorkerClient): Promise<void> {
+        const answers = client.takeAll();
+        for (const [position, result] of answers) this.preparedHere.set(position, result);
+        await this.stopWorker();
     }
 
     private async stopWorker(): Promise<void> {
         const client = this.client;
+        if (!client) return;
         this.client = undefined;
-        await client?.terminate();
+        this.byWorker! += client.prepared;
+        await client.terminate();
     }
 
     private async resultFor(position: number): Promise<FilePreparation> {
@@ -114,7 +127,7 @@ export class PreparationPipeline {
         if (this.client) {
             try {
                 const result = await this.fromWorker(this.client, position);
-                this.fromWorkerCount!++;
+                if (this.handedOut === this.todo.length && this.client.backlog === 0) await this.retireWorker(this.client);
                 return result;
             } catch (err) {
                 if (!isCoreError(err, "workerCrashed")) throw err;
@@ -166,6 +179,7 @@ export class PreparationPipeline {
 
     private prepareHere(position: number): Promise<FilePreparation> {
         const file = this.todo[position];
+        this.byThisThread++;
         return prepareFile(file, this.opts.catalog.get(file.path), this.opts);
     }
 }

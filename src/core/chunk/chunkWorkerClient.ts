@@ -28,6 +28,8 @@ export class ChunkWorkerClient {
     private readonly requests = new Map<number, { first: number; files: number }>();
     /** Files sent and not answered yet: the worker's backlog. */
     private pending = 0;
+    /** Files the worker has answered for. */
+    private answeredFiles = 0;
     private nextId = 1;
     private waiter: Waiter | undefined;
     private failure: CoreError | undefined;
@@ -53,6 +55,11 @@ export class ChunkWorkerClient {
     /** Files sent and not answered yet. */
     get backlog(): number {
         return this.pending;
+    }
+
+    /** Files the worker has prepared so far. */
+    get prepared(): number {
+        return this.answeredFiles;
     }
 
     /** Whether {@link take} would answer at once: the worker has answered for `position`, or has failed. */
@@ -84,6 +91,13 @@ export class ChunkWorkerClient {
         });
     }
 
+    /** Every answer received and not taken yet, by position; they are no longer kept here. */
+    takeAll(): Map<number, FilePreparation> {
+        const all = new Map(this.results);
+        this.results.clear();
+        return all;
+    }
+
     /** Stops the worker (at the end of the stage, or on cancel); answers still on their way are dropped. */
     async terminate(): Promise<void> {
         this.stopping = true;
@@ -100,6 +114,7 @@ export class ChunkWorkerClient {
         if (!request) return;
         this.requests.delete(msg.id);
         this.pending -= request.files;
+        this.answeredFiles += request.files;
         msg.results.forEach((r, i) => this.results.set(request.first + i, r));
         const waiter = this.waiter;
         if (waiter && this.results.has(waiter.position)) {
