@@ -63,8 +63,25 @@ test("the reference fixture covers every model and pooling", () => {
     assert.ok(reference.cases.some((c) => c.tokens === 512) && reference.cases.some((c) => c.tokens === 256), "truncation cases");
 });
 
+/**
+ * How close a vector must be to its reference. The models are int8: onnxruntime's int8 matrix kernels differ by CPU
+ * (AVX2's saturating 16-bit pair sums against AVX-512 VNNI's 32-bit ones), so the same model and input give vectors
+ * that differ in the second or third decimal (max |diff| 0.012 seen) between an Intel and an AMD machine (seen: cosine 0.998 for bge on an AMD EPYC
+ * against the reference made on another CPU, 0.99999 on the same kind of CPU). Exactness of tokens and pooling is
+ * checked apart from that: every vector must also be nearer its own reference than any other case's, which includes
+ * the same text with and without its instruction.
+ */
+const MIN_COSINE = 0.995;
+const MAX_DIFF = 0.03;
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    let dot = 0;
+    for (let k = 0; k < a.length; k++) dot += a[k] * b[k];
+    return dot;
+}
+
 for (const model of models) {
-    test(`${model}: same tokens and vectors as the independent reference (cosine > 0.9999, max |diff| < 1e-3)`, async () => {
+    test(`${model}: same tokens and vectors as the independent reference (cosine > ${MIN_COSINE}, max |diff| < ${MAX_DIFF}, nearest its own)`, async () => {
         const spec = specFor(model);
         const cases = reference.cases.filter((c) => c.model === model);
         assert.equal(spec.maxTokens, cases[0].maxTokens);
@@ -77,16 +94,18 @@ for (const model of models) {
             // All cases in one request, as the indexer sends them (the worker plans its own batches).
             const vectors = await embedder.embed(prompts);
             cases.forEach((c, i) => {
-                let dot = 0;
                 let maxDiff = 0;
-                for (let k = 0; k < c.vector.length; k++) {
-                    dot += c.vector[k] * vectors[i][k];
-                    maxDiff = Math.max(maxDiff, Math.abs(c.vector[k] - vectors[i][k]));
-                }
+                for (let k = 0; k < c.vector.length; k++) maxDiff = Math.max(maxDiff, Math.abs(c.vector[k] - vectors[i][k]));
+                const own = cosine(c.vector, vectors[i]);
                 const label = `${model} ${c.textName}${c.instruction ? " (instruction)" : ""}`;
                 assert.equal(vectors[i].length, c.vector.length, label);
-                assert.ok(dot > 0.9999, `${label}: cosine ${dot}`);
-                assert.ok(maxDiff < 1e-3, `${label}: max |diff| ${maxDiff}`);
+                assert.ok(own > MIN_COSINE, `${label}: cosine ${own}`);
+                assert.ok(maxDiff < MAX_DIFF, `${label}: max |diff| ${maxDiff}`);
+                cases.forEach((other, j) => {
+                    if (j === i) return;
+                    const near = cosine(other.vector, vectors[i]);
+                    assert.ok(own > near, `${label}: nearer the reference of ${other.textName}${other.instruction ? " (instruction)" : ""} (${near}) than its own (${own})`);
+                });
             });
         } finally {
             await embedder.dispose();
