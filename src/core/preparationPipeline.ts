@@ -40,6 +40,8 @@ export interface ChunkWorkerOptions {
     minFiles?: number;
     /** The worker script (default: chunkWorker.js beside the chunker, see chunkWorkerClient.ts). */
     workerPath?: string;
+    /** Silence on one file after which the worker is stopped and the file left out (default STALL_MS). */
+    stallMs?: number;
 }
 
 export interface PipelineOptions extends PreparationOptions {
@@ -77,7 +79,7 @@ export class PreparationPipeline {
         if (todo.length < (opts.worker?.minFiles ?? MIN_FILES_FOR_WORKER) || availableParallelism() < 2) return;
         try {
             const { folder, maxFileBytes, maxChunkTokens } = opts;
-            this.client = new ChunkWorkerClient({ folder, maxFileBytes, maxChunkTokens }, opts.logger, opts.worker?.workerPath);
+            this.client = new ChunkWorkerClient({ folder, maxFileBytes, maxChunkTokens }, opts.logger, opts.worker?.workerPath, opts.worker?.stallMs);
             this.byWorker = 0;
         } catch (err) {
             this.opts.logger.warn(`seek: could not start the chunking worker (${String(err)}); chunking in this thread`);
@@ -105,9 +107,21 @@ export class PreparationPipeline {
      * a batch or two to write, and an idle worker would hold its heap and grammars (~100 MiB) through them.
      */
     private async retireWorker(client: ChunkWorkerClient): Promise<void> {
-        const answers = client.takeAll();
-        for (const [position, result] of answers) this.preparedHere.set(position, result);
+        this.keepAnswers(client);
         await this.stopWorker();
+    }
+
+    /**
+     * Keeps what a worker answered and was not taken yet. A file it got stuck on is answered here as failed (the
+     * indexer logs it and leaves it out): chunking it again in this thread would hang the whole stage on it. What
+     * the worker had not answered is prepared here from then on, as it is asked for.
+     */
+    private keepAnswers(client: ChunkWorkerClient): void {
+        for (const [position, result] of client.takeAll()) this.preparedHere.set(position, result);
+        const stuck = client.stalledPosition;
+        if (stuck === undefined) return;
+        const message = `chunking took too long (${client.stallSeconds} s without an answer), so the file is left out of the index`;
+        this.preparedHere.set(stuck, { kind: "failed", path: this.todo[stuck].path, message });
     }
 
     private async stopWorker(): Promise<void> {
@@ -124,16 +138,18 @@ export class PreparationPipeline {
             this.preparedHere.delete(position);
             return ahead;
         }
-        if (this.client) {
+        const client = this.client;
+        if (client) {
             try {
-                const result = await this.fromWorker(this.client, position);
-                if (this.handedOut === this.todo.length && this.client.backlog === 0) await this.retireWorker(this.client);
+                const result = await this.fromWorker(client, position);
+                if (this.handedOut === this.todo.length && client.backlog === 0) await this.retireWorker(client);
                 return result;
             } catch (err) {
                 if (!isCoreError(err, "workerCrashed")) throw err;
-                // What the worker had not given (answered or not) is prepared here from now on, as it is asked for.
                 this.opts.logger.warn(`seek: ${err.message}; chunking the remaining ${this.todo.length - position} files in this thread`);
+                this.keepAnswers(client);
                 await this.stopWorker();
+                return this.resultFor(position);
             }
         }
         if (position >= this.handedOut) this.hand(position, 1);

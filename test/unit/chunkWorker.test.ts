@@ -111,6 +111,29 @@ describe("chunking worker", { timeout: 120_000 }, () => {
         assert.deepEqual(dumpStore(dir), reference.dump);
     });
 
+    it("leaves out a file the worker is stuck on and indexes every other file as the indexer's thread does", { timeout: 60_000 }, async () => {
+        const dir = newIndexDir();
+        const logger = new RecordingLogger();
+        const record = join(root, "stuck-on.txt");
+        process.env.SEEK_TEST_HANG_RECORD = record;
+        try {
+            await keywordStage(folder, dir, { chunkWorker: { minFiles: 0, workerPath: join(__dirname, "hangingChunkWorker.js"), stallMs: 2000 }, logger });
+        } finally {
+            delete process.env.SEEK_TEST_HANG_RECORD;
+        }
+        const stuck = fs.readFileSync(record, "utf8");
+        const warnings = logger.at("warn");
+        assert.equal(warnings.length, 2, warnings.join("\n"));
+        assert.match(warnings[0], /chunking worker spent more than 2 s on one file; chunking the remaining \d+ files in this thread/);
+        assert.equal(warnings[1], `chunking failed for ${stuck}: chunking took too long (2 s without an answer), so the file is left out of the index`);
+        const expected = {
+            files: reference.dump.files.filter((row) => JSON.parse(row).path !== stuck),
+            chunks: new Map([...reference.dump.chunks].filter(([path]) => path !== stuck)),
+        };
+        assert.deepEqual(dumpStore(dir), expected);
+        assertConsistent(dir);
+    });
+
     it("a file whose mtime changed but not its content is only touched, as in the indexer's thread", async () => {
         const touched = join(root, "touched");
         writeMixedFolder(touched, fixture, 30);

@@ -2,7 +2,9 @@
  * The indexer's side of one chunking worker (chunkWorker.ts), for one keyword stage: files go out in numbered
  * requests, answers come back in order and wait here, by the file's position in the run, until the indexer takes
  * them. A worker that fails to start, throws or exits on its own turns every wait, present and future, into
- * CoreError("workerCrashed"); the caller then prepares the rest itself.
+ * CoreError("workerCrashed"); the caller then prepares the rest itself. So does a worker that stays silent on one
+ * file for too long (a chunker caught in a pathological input): it is stopped, and {@link stalledPosition} names the
+ * file, which the caller leaves out instead of hanging on it in its own thread.
  */
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -13,6 +15,11 @@ import type { ChunkWorkerData, FileToPrepare, FromChunkWorker, PrepareRequest } 
 
 /** The worker script: dist/chunkWorker.js beside the bundles, or out/src/core/chunk/chunkWorker.js under tsc. */
 export const DEFAULT_CHUNK_WORKER_PATH = join(__dirname, "chunkWorker.js");
+/**
+ * Silence, with files pending, after which the worker counts as stuck. A file is at most maxFileBytes (1 MiB by
+ * default), which the chunker takes well under a second over; 30 s leaves room for a starved, niced process.
+ */
+export const STALL_MS = 30_000;
 
 interface Waiter {
     position: number;
@@ -34,9 +41,25 @@ export class ChunkWorkerClient {
     private waiter: Waiter | undefined;
     private failure: CoreError | undefined;
     private stopping = false;
+    /** The file the worker said it started last, by position in the run. */
+    private current: number | undefined;
+    /** Time the worker has been silent with files pending, counted only while this thread was listening. */
+    private silentMs = 0;
+    private lastCheck = Date.now();
+    private readonly watchdog: NodeJS.Timeout;
+    /** The file the worker was stopped on for being silent too long, by position in the run. */
+    stalledPosition: number | undefined;
 
-    constructor(data: ChunkWorkerData, private readonly logger: Logger, workerPath = DEFAULT_CHUNK_WORKER_PATH) {
+    constructor(
+        data: ChunkWorkerData,
+        private readonly logger: Logger,
+        workerPath = DEFAULT_CHUNK_WORKER_PATH,
+        private readonly stallMs = STALL_MS,
+    ) {
         this.worker = new Worker(workerPath, { name: "seek-chunk", workerData: data });
+        const every = Math.min(1000, Math.max(10, stallMs / 4));
+        this.watchdog = setInterval(() => this.checkSilence(every), every);
+        this.watchdog.unref();
         this.worker.on("message", (msg: FromChunkWorker) => this.onMessage(msg));
         this.worker.on("error", (err) => this.fail(`the chunking worker failed: ${String(err)}`, err));
         this.worker.on("messageerror", (err) => this.fail(`a chunking worker message could not be read: ${String(err)}`, err));
@@ -55,6 +78,11 @@ export class ChunkWorkerClient {
     /** Files sent and not answered yet. */
     get backlog(): number {
         return this.pending;
+    }
+
+    /** The silence, in seconds, after which the worker counts as stuck. */
+    get stallSeconds(): number {
+        return Math.round(this.stallMs / 1000);
     }
 
     /** Files the worker has prepared so far. */
@@ -101,18 +129,25 @@ export class ChunkWorkerClient {
     /** Stops the worker (at the end of the stage, or on cancel); answers still on their way are dropped. */
     async terminate(): Promise<void> {
         this.stopping = true;
+        clearInterval(this.watchdog);
         this.results.clear();
         await this.worker.terminate();
     }
 
     private onMessage(msg: FromChunkWorker): void {
+        this.silentMs = 0;
         if (msg.type === "log") {
             this.logger[msg.level](msg.message);
             return;
         }
         const request = this.requests.get(msg.id);
         if (!request) return;
+        if (msg.type === "started") {
+            this.current = request.first + msg.index;
+            return;
+        }
         this.requests.delete(msg.id);
+        this.current = undefined;
         this.pending -= request.files;
         this.answeredFiles += request.files;
         msg.results.forEach((r, i) => this.results.set(request.first + i, r));
@@ -124,8 +159,28 @@ export class ChunkWorkerClient {
         }
     }
 
+    /**
+     * Runs every `every` ms. A gap far longer than that means this thread was busy (a long store write) and could
+     * not have heard the worker, so only the expected interval counts as silence.
+     */
+    private checkSilence(every: number): void {
+        const now = Date.now();
+        const elapsed = Math.min(now - this.lastCheck, 2 * every);
+        this.lastCheck = now;
+        if (this.pending === 0 || this.failure) {
+            this.silentMs = 0;
+            return;
+        }
+        this.silentMs += elapsed;
+        if (this.silentMs < this.stallMs) return;
+        // Requests are served in order, so a worker silent since its last answer is on the oldest request's first file.
+        this.stalledPosition = this.current ?? Math.min(...[...this.requests.values()].map((r) => r.first));
+        this.fail(`the chunking worker spent more than ${this.stallSeconds} s on one file`);
+    }
+
     private fail(message: string, cause?: unknown): void {
         if (this.stopping || this.failure) return;
+        clearInterval(this.watchdog);
         this.failure = new CoreError("workerCrashed", message, { cause });
         this.settle(undefined, this.failure);
         // The exit (or the error before it) has happened; terminate() keeps the thread from lingering if only an

@@ -29,6 +29,8 @@ export interface PrepareRequest {
 export type FromChunkWorker =
     /** The answer to request `id`: `results[i]` belongs to its `files[i]`. */
     | { type: "prepared"; id: number; results: FilePreparation[] }
+    /** The worker starts on `files[index]` of request `id` (how the indexer knows which file a silent worker holds). */
+    | { type: "started"; id: number; index: number }
     /** A line the chunker logged in the worker, for the indexer's logger. */
     | { type: "log"; level: LogLevel; message: string };
 
