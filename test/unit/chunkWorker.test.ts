@@ -58,6 +58,26 @@ function chunkIds(indexDir: string): number[] {
     }
 }
 
+/** A keyword stage whose worker sabotages its fifth file (sabotagingChunkWorker.ts); returns that file and the skips. */
+async function sabotagedStage(how: "hang" | "delete", dir: string, indexDir: string, logger: RecordingLogger): Promise<{ target: string; skips: SkippedFile[] }> {
+    const record = join(root, `sabotaged-${how}.txt`);
+    process.env.SEEK_TEST_SABOTAGE = how;
+    process.env.SEEK_TEST_SABOTAGE_RECORD = record;
+    try {
+        const workerPath = join(__dirname, "sabotagingChunkWorker.js");
+        const skips = await keywordStage(dir, indexDir, { chunkWorker: { minFiles: 0, workerPath, stallMs: 2000 }, logger });
+        return { target: fs.readFileSync(record, "utf8"), skips };
+    } finally {
+        delete process.env.SEEK_TEST_SABOTAGE;
+        delete process.env.SEEK_TEST_SABOTAGE_RECORD;
+    }
+}
+
+const withoutFile = (dump: StoreDump, path: string): StoreDump => ({
+    files: dump.files.filter((row) => JSON.parse(row).path !== path),
+    chunks: new Map([...dump.chunks].filter(([p]) => p !== path)),
+});
+
 describe("chunking worker", { timeout: 120_000 }, () => {
     before(async () => {
         const written = writeMixedFolder(folder, fixture, 30);
@@ -114,23 +134,27 @@ describe("chunking worker", { timeout: 120_000 }, () => {
     it("leaves out a file the worker is stuck on and indexes every other file as the indexer's thread does", { timeout: 60_000 }, async () => {
         const dir = newIndexDir();
         const logger = new RecordingLogger();
-        const record = join(root, "stuck-on.txt");
-        process.env.SEEK_TEST_HANG_RECORD = record;
-        try {
-            await keywordStage(folder, dir, { chunkWorker: { minFiles: 0, workerPath: join(__dirname, "hangingChunkWorker.js"), stallMs: 2000 }, logger });
-        } finally {
-            delete process.env.SEEK_TEST_HANG_RECORD;
-        }
-        const stuck = fs.readFileSync(record, "utf8");
+        const { target } = await sabotagedStage("hang", folder, dir, logger);
         const warnings = logger.at("warn");
         assert.equal(warnings.length, 2, warnings.join("\n"));
         assert.match(warnings[0], /chunking worker spent more than 2 s on one file; chunking the remaining \d+ files in this thread/);
-        assert.equal(warnings[1], `chunking failed for ${stuck}: chunking took too long (2 s without an answer), so the file is left out of the index`);
-        const expected = {
-            files: reference.dump.files.filter((row) => JSON.parse(row).path !== stuck),
-            chunks: new Map([...reference.dump.chunks].filter(([path]) => path !== stuck)),
-        };
-        assert.deepEqual(dumpStore(dir), expected);
+        assert.equal(warnings[1], `chunking failed for ${target}: chunking took too long (2 s without an answer), so the file is left out of the index`);
+        assert.deepEqual(dumpStore(dir), withoutFile(reference.dump, target));
+        assertConsistent(dir);
+    });
+
+    it("a file deleted before the worker reads it is reported gone and every other file is indexed", async () => {
+        const copy = join(root, "deleting");
+        fs.cpSync(folder, copy, { recursive: true });
+        const dir = newIndexDir();
+        const logger = new RecordingLogger();
+        const { target, skips } = await sabotagedStage("delete", copy, dir, logger);
+        assert.equal(fs.existsSync(join(copy, target)), false);
+        assert.deepEqual(logger.at("warn"), []);
+        assert.deepEqual(sortedSkips(skips), [...reference.skips, `${target} vanished ENOENT`].sort());
+        // The copy's files have new mtimes; everything else must be the same.
+        const noMtime = (dump: StoreDump) => ({ ...dump, files: dump.files.map((row) => JSON.stringify({ ...JSON.parse(row), mtime_ms: 0 })) });
+        assert.deepEqual(noMtime(dumpStore(dir)), noMtime(withoutFile(reference.dump, target)));
         assertConsistent(dir);
     });
 
