@@ -7,7 +7,10 @@
  *   node bench/semble/repos.mjs --repos-dir <dir> --from-bare <mirrors> [--only]    export from local bare repos
  *
  * --from-bare looks for `<mirrors>/<owner>+<name>/repo` or `<mirrors>/<name>.git`. When the pinned revision is not
- * in the bare repo, its HEAD is exported instead and that is recorded. What each folder holds is written to
+ * in the bare repo, its HEAD is exported instead and that is recorded; when HEAD lacks the benchmark root (a
+ * default branch on another major version: jackson-databind's 2.x has no `tools/jackson/databind`), the newest
+ * branch head that has it. Every file of the tree is exported, those `.gitattributes` marks `export-ignore` too
+ * (`git archive` leaves them out: guzzle's tests, half of monolog). What each folder holds is written to
  * `<repos-dir>/.bench-repos.json` (outside every checkout, so it is never indexed). The checkouts are never part of
  * this repository.
  */
@@ -42,12 +45,24 @@ function findBare(mirrors, spec) {
     return candidates.find((c) => existsSync(join(c, "HEAD")));
 }
 
+/** The revision to export when the pinned one is absent: HEAD, or the newest branch head holding the benchmark root. */
+function fallbackRevision(bare, spec) {
+    const head = git(["--git-dir", bare, "rev-parse", "HEAD"]);
+    const hasRoot = (rev) => !spec.benchmarkRoot || spawnSync("git", ["--git-dir", bare, "cat-file", "-e", `${rev}:${spec.benchmarkRoot}`]).status === 0;
+    if (hasRoot(head)) return head;
+    const heads = git(["--git-dir", bare, "for-each-ref", "--sort=-committerdate", "--format=%(objectname)", "refs/heads"]).split("\n").filter(Boolean);
+    return heads.find(hasRoot) ?? head;
+}
+
 /** git archive of one revision into a fresh folder: no .git, nothing else. */
 function exportBare(bare, spec, dest) {
     const pinned = hasCommit(bare, spec.revision);
-    const rev = pinned ? spec.revision : git(["--git-dir", bare, "rev-parse", "HEAD"]);
+    const rev = pinned ? spec.revision : fallbackRevision(bare, spec);
     rmSync(dest, { recursive: true, force: true });
     mkdirSync(dest, { recursive: true });
+    // The bare repo's own attributes outrank the tree's .gitattributes: nothing is left out or rewritten.
+    mkdirSync(join(bare, "info"), { recursive: true });
+    writeFileSync(join(bare, "info", "attributes"), "* -export-ignore -export-subst\n");
     const archive = spawnSync("git", ["--git-dir", bare, "archive", "--format=tar", rev], { maxBuffer: 4 << 30 });
     let missingBlobs = [];
     if (archive.status === 0) {
