@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { declaresName } from "../../src/core/search/declarations";
 import { calibrateKinds } from "../../src/core/search/kindCalibration";
 import { isTestPath } from "../../src/core/search/rules/pathPriors";
 import { rankHits } from "../../src/core/search/ranker";
@@ -168,6 +169,47 @@ describe("exact definitions for identifier queries", () => {
         const slots = table.slotsWithSymbol("field3visitor");
         assert.equal(slots.length, 1);
         assert.equal(table.pathAt(slots[0]), "src/impls/field3.rs");
+    });
+});
+
+describe("exact definitions: the chunk that declares a long class", () => {
+    let store: IndexStore;
+    before(() => {
+        // One long Java class in pieces that all carry its name: banner comments and fields closer to the query
+        // than the declaration, then the declaration itself; and one other file that only mentions it.
+        const pieces = Array.from({ length: 6 }, (_, i) => ({
+            path: "src/ObjectMapper.java",
+            cos: 0.8 - i * 0.01,
+            symbol: "ObjectMapper",
+            start: 200 + i * 20,
+            text: `    /*\n    /* Configuration, part ${i}\n     */\n    protected int _setting${i};`,
+        }));
+        store = openStore([
+            { path: "src/ObjectMapper.java", cos: 0.3, symbol: "ObjectMapper", start: 80, text: "/**\n * Reads and writes JSON.\n */\npublic class ObjectMapper\n    implements Versioned\n{" },
+            ...pieces,
+            { path: "src/ObjectReader.java", cos: 0.5, symbol: "ObjectReader", text: "public class ObjectReader { ObjectMapper mapper; }" },
+        ]);
+    });
+    after(() => store.close());
+
+    it("puts the declaration above the class's other pieces", async () => {
+        for (const mode of ["hybrid", "lexical"] as const) {
+            const hits = await rankHits(new LocalSource(store), QUERY, "ObjectMapper", { mode, top: 3 });
+            assert.equal(hits[0].startLine, 80, `${mode}: ${hits.map((h) => h.startLine).join(", ")}`);
+        }
+        const blind = await rankHits(new LocalSource(store), QUERY, "ObjectMapper", { mode: "hybrid", top: 3, rankConfig: { continuationFactor: 1 } });
+        assert.notEqual(blind[0].startLine, 80, "with every piece boosted alike, a banner closer to the query wins");
+    });
+
+    it("declaresName: a keyword right before the name, in any naming convention", () => {
+        assert.equal(declaresName("public class ObjectMapper\n{", "objectmapper"), true);
+        assert.equal(declaresName("    /* Versioned impl */\n    ObjectMapper copy();", "objectmapper"), false);
+        assert.equal(declaresName("func (r *Mux) Use(middlewares ...func(http.Handler) http.Handler) {", "use"), true);
+        assert.equal(declaresName("def get_user(self, user_id):", "getuser"), true);
+        assert.equal(declaresName("export const createStore = (reducer) => {", "createstore"), true);
+        assert.equal(declaresName("pub struct Router<S> {", "router"), true);
+        assert.equal(declaresName("impl<S> Router<S> {", "router"), false);
+        assert.equal(declaresName("public <T> T readValue(JsonParser p) {", "readvalue"), false, "Java methods have no keyword");
     });
 });
 

@@ -16,6 +16,7 @@ import { FIELD_WEIGHTS } from "../store/termIndex";
 import type { Hit, SearchOptions } from "../types";
 import { bestLines, highlightTerms } from "./bestLines";
 import { compareCandidates } from "./candidate";
+import { markContinuations } from "./declarations";
 import { overlapsRange, type ExcludedRange } from "./filters";
 import { queryIntent } from "./intent";
 import { diversify, mergeOverlapping, type ScoredChunk } from "./merge";
@@ -69,7 +70,12 @@ export async function rankHits(source: SearchSource, queryVector: QueryVector, q
             ? undefined
             : quiet(source.lexicalTopK({ query, limit: mode === "lexical" ? Math.max(fetch, config.lexicalCandidates) : config.lexicalCandidates, filter, weights: config.lexicalColumnWeights ?? FIELD_WEIGHTS, dropWeightless: config.dropWeightlessTerms }));
     const keys = definitionKeys({ ...ctxBase, index: NO_INDEX });
-    const definitions = keys.length > 0 ? quiet(source.definitions(keys, filter)) : undefined;
+    // Continuation pieces of a long definition are told apart by reading their texts (declarations.ts).
+    const lookup = async () => {
+        const named = await source.definitions(keys, filter);
+        return config.continuationFactor < 1 ? markContinuations(source, named) : named;
+    };
+    const definitions = keys.length > 0 ? quiet(lookup()) : undefined;
     const vector = await queryVector;
     throwIfAborted(opts.signal);
     const vectorList: Promise<ScoredCandidate[]> | undefined =

@@ -19,7 +19,8 @@ export const exactSymbolRule: RankRule = {
         for (const { key, name, boost } of asked) {
             for (const def of ctx.index.definitions(key)) {
                 const spelled = spelledAsAsked(def.symbol, name) ? 1 : ctx.config.symbolCaseMismatchFactor;
-                const gain = (namedAfter(pathWords(def.path).stemKey, key) ? boost * ctx.config.symbolStemFactor : boost) * spelled;
+                const declared = def.continuation ? ctx.config.continuationFactor : 1;
+                const gain = (namedAfter(pathWords(def.path).stemKey, key) ? boost * ctx.config.symbolStemFactor : boost) * spelled * declared;
                 const found = byId.get(def.id);
                 byId.set(def.id, found ? { ...found, score: found.score + gain } : { ...def, score: gain });
             }

@@ -11,7 +11,7 @@ import type { RankConfig, RankRuleName } from "../rankConfig";
 /** Lookups a rule may need beyond the candidates themselves (chunks no retriever returned). */
 export interface RankIndex {
     /** Chunks that pass the search's filters and whose symbol is exactly `key` (a lexical.ts symbolKey). */
-    definitions(key: string): (CandidateMeta & { id: number; symbol?: string })[];
+    definitions(key: string): (CandidateMeta & { id: number; symbol?: string; continuation?: boolean })[];
 }
 
 /** What every rule may read about the search being ranked. */
