@@ -55,6 +55,10 @@ export async function markContinuations(source: SearchSource, defined: Map<strin
 
 function byPath(metas: readonly DefinedMeta[]): Map<string, DefinedMeta[]> {
     const groups = new Map<string, DefinedMeta[]>();
-    for (const m of metas) groups.set(m.path, [...(groups.get(m.path) ?? []), m]);
+    for (const m of metas) {
+        const group = groups.get(m.path);
+        if (group) group.push(m);
+        else groups.set(m.path, [m]);
+    }
     return groups;
 }
