@@ -173,8 +173,9 @@ export class ChunkWorkerClient {
         }
         this.silentMs += elapsed;
         if (this.silentMs < this.stallMs) return;
-        // Requests are served in order, so a worker silent since its last answer is on the oldest request's first file.
-        this.stalledPosition = this.current ?? Math.min(...[...this.requests.values()].map((r) => r.first));
+        // Requests are served in order (and kept in the order sent), so a worker silent since its last answer is on
+        // the oldest request's first file.
+        this.stalledPosition = this.current ?? this.requests.values().next().value?.first;
         this.fail(`the chunking worker spent more than ${this.stallSeconds} s on one file`);
     }
 
@@ -183,8 +184,8 @@ export class ChunkWorkerClient {
         clearInterval(this.watchdog);
         this.failure = new CoreError("workerCrashed", message, { cause });
         this.settle(undefined, this.failure);
-        // The exit (or the error before it) has happened; terminate() keeps the thread from lingering if only an
-        // error was emitted.
+        // After an exit this is a no-op; after an error it keeps the thread from lingering; a stuck worker is
+        // stopped here.
         void this.worker.terminate();
     }
 

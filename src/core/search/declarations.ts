@@ -33,24 +33,31 @@ export type FoundDefinition = DefinedMeta & { continuation?: boolean };
  * are left as they are.
  */
 export async function markContinuations(source: SearchSource, defined: Map<string, DefinedMeta[]>): Promise<Map<string, FoundDefinition[]>> {
+    // Only files with several chunks named alike are judged, and only whole files (so that a file's marks never
+    // depend on which of its chunks happened to fit under MAX_TEXTS).
+    const judged: { key: string; same: DefinedMeta[] }[] = [];
     const ids = new Set<number>();
-    for (const metas of defined.values()) {
-        for (const same of byPath(metas).values()) {
-            if (same.length > 1) for (const m of same) if (ids.size < MAX_TEXTS) ids.add(m.id);
-        }
-    }
-    if (ids.size === 0) return defined;
-    const texts = new Map((await source.chunks([...ids])).map((c) => [c.id, c.text]));
-    const out = new Map<string, FoundDefinition[]>();
     for (const [key, metas] of defined) {
-        const marked: FoundDefinition[] = [];
         for (const same of byPath(metas).values()) {
-            const declaring = new Set(same.length > 1 ? same.filter((m) => declaresName(texts.get(m.id) ?? "", key)).map((m) => m.id) : []);
-            marked.push(...same.map((m) => (declaring.size > 0 && !declaring.has(m.id) ? { ...m, continuation: true } : m)));
+            if (same.length < 2 || ids.size + same.length > MAX_TEXTS) continue;
+            judged.push({ key, same });
+            for (const m of same) ids.add(m.id);
         }
-        out.set(key, marked);
     }
-    return out;
+    if (judged.length === 0) return defined;
+    const texts = new Map((await source.chunks([...ids])).map((c) => [c.id, c.text]));
+    // By key: a chunk listing two names may declare one and merely continue the other.
+    const continuations = new Map<string, Set<number>>();
+    for (const { key, same } of judged) {
+        const declaring = same.filter((m) => declaresName(texts.get(m.id) ?? "", key));
+        if (declaring.length === 0) continue;
+        const marked = continuations.get(key) ?? new Set<number>();
+        for (const m of same) if (!declaring.includes(m)) marked.add(m.id);
+        continuations.set(key, marked);
+    }
+    return new Map(
+        [...defined].map(([key, metas]) => [key, metas.map((m) => (continuations.get(key)?.has(m.id) ? { ...m, continuation: true } : m))]),
+    );
 }
 
 function byPath(metas: readonly DefinedMeta[]): Map<string, DefinedMeta[]> {
